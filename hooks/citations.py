@@ -1,0 +1,96 @@
+"""Citations: ``[@key, p. 12]`` becomes a numbered note linked to a generated bibliography.
+
+Phases:
+- on_config: read options, parse bibliography.bib once (bad BibTeX fails here,
+  naming the line), register the citation Markdown extension.
+- on_files: add the generated bibliography page.
+- on_page_content: fail on unknown keys (naming page, line and key) and record
+  which notes cite which works.
+- on_env: every page is rendered, so fill each entry's "Cited in" line and warn
+  about entries no page cites (strict mode turns that into a failure).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from studykit.bibliography import BookRegistry
+from studykit.bibliography_page import CITED_PLACEHOLDER, DEFAULT_INTRO, CitingPage, render_bibliography, render_cited_in
+from studykit.citer import CitationExtension
+from studykit.options import Option, read_options, resolve
+
+log = logging.getLogger("mkdocs.hooks.citations")
+
+OPTIONS = {
+    "source": Option("bibliography.bib", help="BibTeX file, relative to mkdocs.yml"),
+    "page": Option("bibliography.md", help="path of the generated page inside docs/"),
+    "title": Option("Bibliography"),
+    "intro": Option(DEFAULT_INTRO, help="text under the title; {count} is the number of works"),
+    "groups": Option({"primary": "Primary sources", "scholarship": "Scholarship"},
+                     help="keywords field value -> section heading, in page order"),
+}
+
+
+class _State:
+    def __init__(self):
+        self.options: dict = {}
+        self.registry: BookRegistry | None = None
+        self.ext: CitationExtension | None = None
+        self.cited: dict[str, list[tuple[object, list]]] = defaultdict(list)
+
+
+_state = _State()
+
+
+def on_config(config):
+    global _state
+    _state = _State()  # `mkdocs serve` keeps this module between rebuilds
+    options = _state.options = read_options(config, "bibliography", OPTIONS)
+    _state.registry = BookRegistry(resolve(config, options["source"]), display_name=options["source"])
+    _state.ext = CitationExtension(_state.registry, bib_page="/" + options["page"])
+    config.markdown_extensions.append(_state.ext)
+    return config
+
+
+def on_files(files, config):
+    content = render_bibliography(_state.registry, _state.options["groups"], _state.options["title"],
+                                  _state.options["intro"])
+    files.append(File.generated(config, _state.options["page"], content=content))
+    return files
+
+
+def on_page_content(html, page, config, files):
+    found = _state.ext.page
+    if found.unknown:
+        source = page.file.content_string
+        problems = [f"{page.file.src_uri}, line {_line_of(source, raw)}: unknown citation key {key!r}"
+                    for key, raw in found.unknown]
+        raise PluginError("; ".join(problems))
+    for key in found.keys():
+        notes = [(n.number, n.id) for n in found.notes if any(c.key == key for c in n.citations)]
+        _state.cited[key].append((page, notes))
+    return html
+
+
+def on_env(env, config, files):
+    bib = files.get_file_from_path(_state.options["page"]).page
+    content = bib.content
+    for key in _state.registry.keys():
+        pages = [CitingPage(page.title, get_relative_url(page.url, bib.url), notes)
+                 for page, notes in _state.cited.get(key, [])]
+        if not pages:
+            log.warning("Bibliography entry %r (%s, line %d) is cited on no page", key,
+                        _state.options["source"], _state.registry.lines.get(key, 1))
+        content = content.replace(CITED_PLACEHOLDER.format(key=key), render_cited_in(pages))
+    bib.content = content
+    return env
+
+
+def _line_of(source: str, raw: str) -> int:
+    index = source.find(raw)
+    return source.count("\n", 0, index) + 1 if index >= 0 else 1

@@ -1,0 +1,132 @@
+"""A Python-Markdown extension that links glossary terms in running text.
+
+The Treeprocessor runs after inline parsing, walks the element tree and looks
+only at text that a reader reads as prose: code, links, headings, abbr,
+footnote markers and notes are skipped by element, never by regex over HTML.
+
+Each match becomes ``<a class="glossary-term" href="/<page>#<slug>" title="…">``.
+The leading slash makes MkDocs resolve (and validate) the link relative to
+``docs/``, so one extension instance serves every page.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .matcher import TermMatcher
+
+SKIP_TAGS = frozenset(
+    "a abbr code pre kbd samp var script style svg math sup button textarea "
+    "h1 h2 h3 h4 h5 h6 dt".split()
+)
+SKIP_CLASSES = frozenset({"footnote", "citation-notes", "references", "admonition-title", "glossary-skip"})
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+LINK_MODES = ("all", "first-per-section")
+
+
+@dataclass
+class Use:
+    count: int = 0
+    anchor: str = ""
+
+
+@dataclass
+class PageUses:
+    """What the linker found on one page: term slug -> count and first anchor."""
+
+    terms: dict[str, Use] = field(default_factory=dict)
+
+
+class GlossaryLinker(Treeprocessor):
+    def __init__(self, md, ext: "GlossaryExtension"):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        self.uses = PageUses()
+        self.ext.last_uses = self.uses
+        if not self.ext.enabled or self.ext.matcher.empty:
+            return
+        self.seen_in_section: set[str] = set()
+        self._walk(root)
+
+    def _skipped(self, el: etree.Element) -> bool:
+        if el.tag in SKIP_TAGS:
+            return True
+        classes = set((el.get("class") or "").split())
+        return bool(classes & SKIP_CLASSES)
+
+    def _walk(self, el: etree.Element) -> None:
+        children = list(el)  # before linking: the new links need no second look
+        if el.text:
+            el.text = self._link_into(el, 0, el.text)
+        for child in children:
+            if child.tag in HEADINGS:
+                self.seen_in_section = set()
+            if not self._skipped(child):
+                self._walk(child)
+            if child.tail:
+                index = list(el).index(child) + 1
+                child.tail = self._link_into(el, index, child.tail)
+
+    def _link_into(self, parent: etree.Element, index: int, text: str) -> str:
+        """Replace matches in ``text`` (which sits before child ``index``) by elements.
+
+        Returns the text that stays in place; the new elements carry the rest
+        in their tails.
+        """
+        matches = self.ext.matcher.find(text)
+        if not matches:
+            return text
+        head = text[: matches[0].start]
+        elements = []
+        for i, m in enumerate(matches):
+            el = self._element_for(m.term, text[m.start : m.end])
+            stop = matches[i + 1].start if i + 1 < len(matches) else len(text)
+            el.tail = text[m.end : stop]
+            elements.append(el)
+        for offset, el in enumerate(elements):
+            parent.insert(index + offset, el)
+        return head
+
+    def _element_for(self, term, surface: str) -> etree.Element:
+        use = self.uses.terms.setdefault(term.slug, Use())
+        use.count += 1
+        link = self.ext.mode == "all" or term.slug not in self.seen_in_section
+        self.seen_in_section.add(term.slug)
+        if link:
+            el = etree.Element("a", {"href": f"{self.ext.page_path}#{term.slug}"})
+            if not use.anchor:
+                use.anchor = f"{self.ext.id_prefix}{term.slug}"
+                el.set("id", use.anchor)
+        else:
+            el = etree.Element("span")
+        el.set("class", "glossary-term")
+        el.set("title", term.short)
+        el.text = surface
+        return el
+
+
+class GlossaryExtension(Extension):
+    """Link every form of every term; record per-page uses for backlinks."""
+
+    def __init__(self, matcher: TermMatcher, page_path: str = "/glossary.md", mode: str = "all",
+                 id_prefix: str = "term-", **kwargs):
+        super().__init__(**kwargs)
+        if mode not in LINK_MODES:
+            raise ValueError(f"link mode must be one of {LINK_MODES}, not {mode!r}")
+        self.matcher = matcher
+        self.page_path = page_path
+        self.mode = mode
+        self.id_prefix = id_prefix
+        self.enabled = True
+        self.last_uses = PageUses()
+
+    def extendMarkdown(self, md):
+        md.registerExtension(self)
+        # After 'inline' (20) and footnotes (15), before 'toc' (5) and MkDocs' link rewriting (0).
+        md.treeprocessors.register(GlossaryLinker(md, self), "glossary", 12)
