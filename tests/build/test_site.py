@@ -66,8 +66,17 @@ def test_two_builds_are_byte_identical(tmp_path, site):
     assert tree_digest(again) == tree_digest(site)
 
 
-def test_sitemap_dates_follow_source_date_epoch(site):
-    assert "<lastmod>2023-11-14</lastmod>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+def test_a_github_pages_build_keeps_relative_links_and_dates_its_sitemap(tmp_path):
+    # The Pages workflow sets SITE_URL to the repository's sub-path.
+    out = tmp_path / "site"
+    env = {**BUILD_ENV, "SITE_URL": "https://example.github.io/harbour-lamps/"}
+    result = build(FIXTURES / "minibook" / "mkdocs.yml", out, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.github.io/harbour-lamps/guilds.html</loc>" in sitemap
+    assert "<lastmod>2023-11-14</lastmod>" in sitemap  # from SOURCE_DATE_EPOCH, not the clock
+    assert broken_links(out) == []
+    assert 'href="terms.html#varnak"' in (out / "guilds.html").read_text(encoding="utf-8")
 
 
 def test_a_failed_build_keeps_the_previous_site_and_the_sources(tmp_path):

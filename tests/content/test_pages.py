@@ -146,3 +146,25 @@ def test_every_glossary_term_in_the_text_is_linked(site, number):
     used = {m.term.slug for m in matcher.find("\n".join(parser.chunks))}
     assert used, "no glossary term found at all"
     assert used - parser.linked == set()
+
+
+def admonitions(rel: str) -> list[str]:
+    text = (DOCS / rel).read_text(encoding="utf-8")
+    return [m.group(0) for m in re.finditer(r"^!!! .*\n(?:(?: {4}.*)?\n)+", text, flags=re.M)]
+
+
+@pytest.mark.parametrize("rel, words", [
+    ("part-two/chapter-3.md", ("GOSPLAN", "22 February 1921", "April 1921")),
+    ("part-one/chapter-1.md", ("Imperialism", "1916", "1917")),
+])
+def test_the_books_contradictions_are_flagged(rel, words):
+    assert any(all(w in block for w in words) for block in admonitions(rel))
+
+
+def test_glossary_corrects_the_books_own_glossary():
+    vtsik = yaml.safe_load((ROOT / "glossary" / "vtsik.yml").read_text(encoding="utf-8"))
+    rsfsr = yaml.safe_load((ROOT / "glossary" / "rsfsr.yml").read_text(encoding="utf-8"))
+    assert vtsik["expansion"].startswith("All-Russian Central Executive Committee")
+    assert "VSNKh" in vtsik["note"]
+    assert rsfsr["expansion"] == "Russian Soviet Federative Socialist Republic"
+    assert rsfsr["note"]
