@@ -4,10 +4,12 @@ Phases:
 - on_config: read options, parse bibliography.bib once (bad BibTeX fails here,
   naming the line), register the citation Markdown extension.
 - on_files: add the generated bibliography page.
-- on_page_content: fail on unknown keys (naming page, line and key) and record
-  which notes cite which works.
-- on_env: every page is rendered, so fill each entry's "Cited in" line and warn
-  about entries no page cites (strict mode turns that into a failure).
+- on_page_content: note unknown keys (page, line and key) and record which
+  notes cite which works.
+- on_env: every page is rendered, so fail on the unknown keys of all pages in
+  one message (failing in on_page_content would make MkDocs print a second
+  "Error reading page" line), fill each entry's "Cited in" line and warn about
+  entries no page cites (strict mode turns that into a failure).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from mkdocs.utils import get_relative_url
 from studykit.bibliography import BookRegistry
 from studykit.bibliography_page import CITED_PLACEHOLDER, DEFAULT_INTRO, CitingPage, render_bibliography, render_cited_in
 from studykit.citer import CitationExtension
-from studykit.options import Option, read_options, resolve
+from studykit.options import Option, display_path, read_options, resolve
 
 log = logging.getLogger("mkdocs.hooks.citations")
 
@@ -42,6 +44,7 @@ class _State:
         self.registry: BookRegistry | None = None
         self.ext: CitationExtension | None = None
         self.cited: dict[str, list[tuple[object, list]]] = defaultdict(list)
+        self.unknown: list[str] = []  # "docs/page.md, line N: unknown citation key 'x'"
 
 
 _state = _State()
@@ -68,9 +71,9 @@ def on_page_content(html, page, config, files):
     found = _state.ext.page
     if found.unknown:
         source = page.file.content_string
-        problems = [f"{page.file.src_uri}, line {_line_of(source, raw)}: unknown citation key {key!r}"
-                    for key, raw in found.unknown]
-        raise PluginError("; ".join(problems))
+        shown = display_path(config, page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
+        _state.unknown += [f"{shown}, line {_line_of(source, raw)}: unknown citation key {key!r}"
+                           for key, raw in found.unknown]
     for key in found.keys():
         notes = [(n.number, n.id) for n in found.notes if any(c.key == key for c in n.citations)]
         _state.cited[key].append((page, notes))
@@ -78,14 +81,16 @@ def on_page_content(html, page, config, files):
 
 
 def on_env(env, config, files):
+    if _state.unknown:
+        raise PluginError("; ".join(_state.unknown))
     bib = files.get_file_from_path(_state.options["page"]).page
     content = bib.content
     for key in _state.registry.keys():
         pages = [CitingPage(page.title, get_relative_url(page.url, bib.url), notes)
                  for page, notes in _state.cited.get(key, [])]
         if not pages:
-            log.warning("Bibliography entry %r (%s, line %d) is cited on no page", key,
-                        _state.options["source"], _state.registry.lines.get(key, 1))
+            log.warning("%s, line %d: bibliography entry %r is cited on no page",
+                        _state.options["source"], _state.registry.lines.get(key, 1), key)
         content = content.replace(CITED_PLACEHOLDER.format(key=key), render_cited_in(pages))
     bib.content = content
     return env

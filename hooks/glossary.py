@@ -59,7 +59,10 @@ def on_config(config):
         categories=tuple(options["categories"]),
         definition_words=tuple(options["definition_words"]),
     )
-    _state.ext = GlossaryExtension(TermMatcher(_state.terms), page_path="/" + options["page"], mode=options["link"])
+    # Material's content.tooltips renders a link's title as HTML; the linker escapes it for that.
+    features = config.theme["features"] if "features" in config.theme else []
+    _state.ext = GlossaryExtension(TermMatcher(_state.terms), page_path="/" + options["page"], mode=options["link"],
+                                   title_is_html="content.tooltips" in (features or []))
     config.markdown_extensions.append(_state.ext)
     config.extra_css.append(f"{ASSET_DIR}/glossary.css")
     config.extra_javascript.append(f"{ASSET_DIR}/glossary.js")
@@ -97,7 +100,7 @@ def on_env(env, config, files):
             if term.slug in found.terms
         ]
         if not rows:
-            log.warning("Glossary term %r (%s) is used on no page", term.term, term.where("term"))
+            log.warning("%s: glossary term %r is used on no page", term.where("term"), term.term)
         content = content.replace(USES_PLACEHOLDER.format(slug=term.slug), render_uses(rows))
     glossary.content = content
     return env

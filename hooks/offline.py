@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from studykit.options import Option, read_options, resolve
+from studykit.options import Option, display_path, read_options, resolve
 
 log = logging.getLogger("mkdocs.hooks.offline")
 
@@ -34,7 +34,8 @@ def on_config(config):
     _shim_path = resolve(config, read_options(config, "offline", OPTIONS)["shim"])
     if not os.path.isfile(_shim_path):
         raise PluginError(
-            f"offline search shim not found at {_shim_path}; run `npm ci` (or `make site`) to fetch it"
+            f"{display_path(config, _shim_path)}: offline search shim not found; "
+            "run `npm ci` (or `make site`) to fetch it"
         )
     polyfills = config.extra.setdefault("polyfills", [])
     if SHIM_URI not in polyfills:

@@ -27,11 +27,14 @@ from mkdocs_bibtex.registry import SimpleRegistry
 from pybtex.backends.html import Backend as HTMLBackend
 from pybtex.database import BibliographyDataError
 from pybtex.richtext import Text
-from pybtex.scanner import PybtexSyntaxError
+from pybtex.scanner import PrematureEOF, PybtexSyntaxError
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.template import FieldIsMissing, field, sentence
 
-_ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,", re.M)
+from .sources import decode_utf8
+
+# "@book{key," -- or "@book{key" at the end of its line: pybtex forgives the missing comma.
+_ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s{}()]+)\s*(?:,|$)", re.M)
 QUOTED_TYPES = frozenset({"article", "incollection", "inbook", "inproceedings"})
 
 
@@ -70,9 +73,7 @@ class BookRegistry(SimpleRegistry):
         try:
             super().__init__([bib_file])
         except PybtexSyntaxError as exc:
-            line = getattr(exc, "lineno", None)
-            where = f", line {line}" if line else ""
-            raise PluginError(f"{self.display_name}{where}: malformed BibTeX: {_one_line(exc)}") from None
+            raise PluginError(_syntax_error(exc, self.display_name, self.lines)) from None
         except BibliographyDataError as exc:
             raise PluginError(f"{self.display_name}: {_one_line(exc)}") from None
         self.style = _Style()
@@ -213,11 +214,31 @@ def _field_text(entry, name: str, backend) -> str:
 def _read_text(path: str, shown: str) -> str:
     try:
         with open(path, "rb") as fh:
-            return fh.read().decode("utf-8-sig")
+            data = fh.read()
     except FileNotFoundError:
         raise PluginError(f"{shown}: bibliography file not found") from None
-    except UnicodeDecodeError as exc:
-        raise PluginError(f"{shown}: not valid UTF-8 (byte {exc.start})") from None
+    return decode_utf8(data, shown)
+
+
+def _syntax_error(exc: PybtexSyntaxError, shown: str, lines: dict[str, int]) -> str:
+    """One line for pybtex's syntax error, without its repeated "syntax error in line N"."""
+    problem = " ".join(str(exc.args[0] if exc.args else exc).split())
+    parser = getattr(exc, "parser", None)
+    key = getattr(parser, "current_entry_key", None)
+    start = lines.get(key) if key else None
+    following = parser.text[parser.pos : parser.pos + 1] if parser is not None else ""
+    # An unclosed brace swallows the rest of the entry; pybtex notices only at the end of
+    # the file or at the next entry, so the entry left open is where to look.
+    if start and isinstance(exc, PrematureEOF):
+        return f"{shown}, line {start}: malformed BibTeX: entry {key!r} is never closed (a brace is missing)"
+    if start and following == "@":
+        return (f"{shown}, line {start}: malformed BibTeX: entry {key!r} is not closed before the next "
+                f"entry on line {exc.lineno} (a brace is missing)")
+    where = f", line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+    message = f"{shown}{where}: malformed BibTeX: {problem}" + (f" (in entry {key!r})" if key else "")
+    if key and problem in ("'}' expected", "')' expected") and following.isalpha():
+        message += "; is a comma missing after the field before?"
+    return message
 
 
 def _entry_lines(text: str) -> dict[str, int]:

@@ -173,4 +173,5 @@ def render_uses(uses: list[PageUse]) -> str:
     )
     total = sum(u.count for u in uses)
     pages = "page" if len(uses) == 1 else "pages"
-    return f'<p class="glossary-uses">Used in {len(uses)} {pages}, {total} times: {items}</p>'
+    times = "once" if total == 1 else f"{total} times"
+    return f'<p class="glossary-uses">Used in {len(uses)} {pages}, {times}: {items}</p>'

@@ -11,6 +11,7 @@ The leading slash makes MkDocs resolve (and validate) the link relative to
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
@@ -106,7 +107,13 @@ class GlossaryLinker(Treeprocessor):
         else:
             el = etree.Element("span")
         el.set("class", "glossary-term")
-        el.set("title", term.short)
+        title = term.short
+        if self.ext.title_is_html:
+            # Material's content.tooltips puts the title into the page as HTML (innerHTML), so
+            # the browser must see it escaped: "<script>" then shows as text and never runs.
+            # Twice, because Python-Markdown writes an entity in an attribute as it is.
+            title = html.escape(html.escape(title, quote=False), quote=False)
+        el.set("title", title)
         el.text = surface
         return el
 
@@ -115,7 +122,7 @@ class GlossaryExtension(Extension):
     """Link every form of every term; record per-page uses for backlinks."""
 
     def __init__(self, matcher: TermMatcher, page_path: str = "/glossary.md", mode: str = "all",
-                 id_prefix: str = "term-", **kwargs):
+                 id_prefix: str = "term-", title_is_html: bool = False, **kwargs):
         super().__init__(**kwargs)
         if mode not in LINK_MODES:
             raise ValueError(f"link mode must be one of {LINK_MODES}, not {mode!r}")
@@ -123,6 +130,7 @@ class GlossaryExtension(Extension):
         self.page_path = page_path
         self.mode = mode
         self.id_prefix = id_prefix
+        self.title_is_html = title_is_html  # the theme shows a title attribute as HTML
         self.enabled = True
         self.last_uses = PageUses()
 

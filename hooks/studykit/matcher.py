@@ -5,7 +5,9 @@ Rules:
 - a form with two or more capitals (NEP, VSNKh) or from a ``match_case`` term
   matches in exactly that case; any other form matches in any case;
 - a soft sign written ’, ' or ʼ, or left out, matches the same form;
-- leftmost match wins, and at one position the longest (NEPmen beats NEP).
+- leftmost match wins, and at one position the longest (NEPmen beats NEP);
+- nothing inside an e-mail address or a URL written as text
+  (``varnak@example.org`` stays an address).
 
 pyahocorasick's ``iter_long`` is not used: it drops a match when the longest
 candidate at a position fails the word-boundary check.
@@ -13,12 +15,16 @@ candidate at a position fails the word-boundary check.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
 import ahocorasick
 
 from .terms import APOSTROPHES, Term
+
+
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[A-Za-z][\w+.-]*://\S+|\bwww\.\S+")
 
 
 class Match(NamedTuple):
@@ -97,6 +103,9 @@ class TermMatcher:
                 if not cand.exact or surface == cand.text:
                     found.append(Match(start, end, cand.term))
                     break
+        if "@" in text or "://" in text or "www." in text:
+            addresses = [a.span() for a in _ADDRESS.finditer(text)]
+            found = [m for m in found if not any(s < m.end and m.start < e for s, e in addresses)]
         found.sort(key=lambda m: (m.start, m.start - m.end))
         chosen: list[Match] = []
         last_end = 0

@@ -10,10 +10,13 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 from mkdocs.exceptions import PluginError
+
+from .sources import decode_utf8
 
 DEFAULT_CATEGORIES = (
     "party/state institution",
@@ -47,9 +50,9 @@ class Term:
     line: int = 1
     lines: dict[str, int] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def slug(self) -> str:
-        return slugify(self.term)
+        return slugify(self.term)  # read once per match: worth caching
 
     def where(self, key: str | None = None) -> str:
         return f"{self.source}, line {self.lines.get(key, self.line) if key else self.line}"
@@ -137,10 +140,7 @@ def _display(path: Path, root: Path) -> str:
 
 
 def _load_file(path: Path, shown: str, categories, definition_words) -> Term:
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")  # a BOM from Windows editors is fine
-    except UnicodeDecodeError as exc:
-        raise PluginError(f"{shown}: not valid UTF-8 (byte {exc.start})") from None
+    raw = decode_utf8(path.read_bytes(), shown)  # a BOM from Windows editors is fine
     try:
         node = yaml.compose(raw, Loader=yaml.SafeLoader)
         data = yaml.safe_load(raw)

@@ -77,3 +77,11 @@ def offline(browser, site):
     for page in pages:
         assert page.blocked == [], f"requests to other hosts: {page.blocked}"
         page.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """test-artifacts/ at the project root (gitignored), for screenshots a person can look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+

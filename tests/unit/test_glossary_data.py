@@ -85,7 +85,7 @@ def test_form_claimed_by_two_terms(gloss):
 
 def test_not_utf8(gloss):
     (gloss / "a.yml").write_bytes(entry().encode("cp1251"))
-    with pytest.raises(PluginError, match=r"glossary/a\.yml: not valid UTF-8"):
+    with pytest.raises(PluginError, match=r"glossary/a\.yml, line 2: not valid UTF-8 \(byte 24 is 0xea\)"):
         load_terms(gloss)
 
 
