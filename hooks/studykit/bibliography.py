@@ -25,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs_bibtex.citation import Citation
 from mkdocs_bibtex.registry import SimpleRegistry
 from pybtex.backends.html import Backend as HTMLBackend
+from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.database import BibliographyDataError
 from pybtex.richtext import Text
 from pybtex.scanner import PrematureEOF, PybtexSyntaxError
@@ -80,6 +81,7 @@ class BookRegistry(SimpleRegistry):
         self.backend = _Backend()
         self._full: dict[str, str] = {}
         self._short: dict[str, str] = {}
+        self._sort_keys: dict[str, tuple] = {}
         self.formattings = 0  # how many times an entry was formatted: once per entry per build
 
     # -- mkdocs-bibtex's registry interface --------------------------------------
@@ -123,14 +125,20 @@ class BookRegistry(SimpleRegistry):
         self.reference_text(Citation(key=key))
         return self._short[key]
 
+    def sort_key(self, key: str) -> tuple:
+        """Author surnames, year, title: the order of every reference list."""
+        if key not in self._sort_keys:
+            entry = self.bib_data.entries[key]
+            names = [_plain(" ".join(p.last_names + p.first_names)) for p in _people(entry)]
+            year = entry.fields.get("origdate") or entry.fields.get("year", "")
+            self._sort_keys[key] = (" ".join(names).casefold(), year, _plain(entry.fields.get("title", "")))
+        return self._sort_keys[key]
+
     def work(self, key: str, groups: dict[str, str]) -> Work:
         entry = self.bib_data.entries[key]
         keywords = {k.strip().lower() for k in entry.fields.get("keywords", "").split(",")}
         group = next((name for name in groups if name in keywords), "")
-        names = [_plain(" ".join(p.last_names + p.first_names)) for p in _people(entry)]
-        year = entry.fields.get("origdate") or entry.fields.get("year", "")
-        return Work(key, (" ".join(names).casefold(), year, _plain(entry.fields.get("title", ""))), group,
-                    self.lines.get(key, 1))
+        return Work(key, self.sort_key(key), group, self.lines.get(key, 1))
 
     def _format_sparse(self, entry) -> str:
         """Whatever fields the entry has, in the plain style's order."""
@@ -202,8 +210,11 @@ def _people(entry) -> list:
     return entry.persons.get("author") or entry.persons.get("editor") or []
 
 
+_TEXT = TextBackend()  # render_as("text") would look the backend up in entry points on every call
+
+
 def _plain(latex: str) -> str:
-    return Text.from_latex(latex).render_as("text") if latex else ""
+    return Text.from_latex(latex).render(_TEXT) if latex else ""
 
 
 def _field_text(entry, name: str, backend) -> str:

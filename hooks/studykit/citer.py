@@ -138,7 +138,7 @@ class CitationNotes(Treeprocessor):
         heading = etree.SubElement(root, "h2", {"id": "references"})
         heading.text = "References"
         refs = etree.SubElement(root, "ul", {"class": "references"})
-        for key in sorted(page.keys(), key=lambda k: registry.work(k, {}).sort_key):
+        for key in sorted(page.keys(), key=registry.sort_key):
             li = etree.SubElement(refs, "li", {"id": f"ref-{key}"})
             a = etree.SubElement(li, "a", {"href": f"{bib}#{key}"})
             a.text = stash(registry.reference_text(Citation(key=key)))
