@@ -16,7 +16,6 @@ candidate at a position fails the word-boundary check.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
 import ahocorasick
@@ -24,20 +23,13 @@ import ahocorasick
 from .terms import APOSTROPHES, Term
 
 
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[A-Za-z][\w+.-]*://\S+|\bwww\.\S+")
+_TOKEN_END = re.compile(r"[\s<>()\[\]\"'“”‘’]")
 
 
 class Match(NamedTuple):
     start: int
     end: int
     term: Term
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    term: Term
-    text: str  # the exact surface text, for case-sensitive forms
-    exact: bool
 
 
 def is_exact_case(form: str) -> bool:
@@ -54,8 +46,26 @@ def spelling_variants(form: str) -> set[str]:
     return {bare.replace("\0", a) for a in APOSTROPHES} | {bare.replace("\0", "")}
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
+def address_spans(text: str) -> list[tuple[int, int]]:
+    """Where e-mail addresses and written-out URLs sit: no term is linked inside one.
+
+    Looks only around each "@", "://" and "www.", so long texts cost nothing
+    (a regex over the whole text cost a tenth of a second per megabyte).
+    """
+    spans = []
+    for marker in ("@", "://", "www."):
+        at = text.find(marker)
+        while at != -1:
+            start = at
+            while start > 0 and not _TOKEN_END.match(text[start - 1]):
+                start -= 1
+            end = _TOKEN_END.search(text, at + len(marker))
+            end = end.start() if end else len(text)
+            if (marker == "@" and at > start and "." in text[at:end]) or marker == "://" or (
+                    marker == "www." and start == at):
+                spans.append((start, end))
+            at = text.find(marker, end)
+    return spans
 
 
 def _lower_same_length(text: str) -> str:
@@ -67,21 +77,26 @@ def _lower_same_length(text: str) -> str:
 
 
 class TermMatcher:
-    """All forms of all terms, compiled once per build."""
+    """All forms of all terms in one automaton over the lower-cased text, compiled once per build.
+
+    A key lists the forms that lower-case to it; an exact-case form (NEP) is
+    kept only where the text has it in exactly that case.
+    """
 
     def __init__(self, terms: Iterable[Term]):
         self.terms = list(terms)
-        self._automaton = ahocorasick.Automaton()
-        table: dict[str, list[_Candidate]] = {}
+        table: dict[str, list[tuple[Term, str | None]]] = {}
         for term in self.terms:
             for form in term.forms:
                 exact = term.match_case or is_exact_case(form)
                 for variant in spelling_variants(form):
-                    key = _lower_same_length(variant)
-                    table.setdefault(key, []).append(_Candidate(term, variant, exact))
-        for key, candidates in table.items():
-            self._automaton.add_word(key, (len(key), tuple(candidates)))
+                    table.setdefault(_lower_same_length(variant), []).append((term, variant if exact else None))
         self.empty = not table
+        self._automaton = ahocorasick.Automaton()
+        for key, candidates in table.items():
+            # Case-free forms first: they accept any spelling of the key.
+            candidates.sort(key=lambda c: c[1] is not None)
+            self._automaton.add_word(key, (len(key), tuple(candidates)))
         if not self.empty:
             self._automaton.make_automaton()
 
@@ -89,22 +104,25 @@ class TermMatcher:
         """Non-overlapping whole-word matches, left to right."""
         if self.empty or not text:
             return []
-        lowered = _lower_same_length(text)
         found: list[Match] = []
         n = len(text)
-        for end_index, (length, candidates) in self._automaton.iter(lowered):
-            start, end = end_index - length + 1, end_index + 1
-            if start > 0 and _is_word_char(text[start - 1]):
-                continue
-            if end < n and _is_word_char(text[end]):
-                continue
-            surface = text[start:end]
-            for cand in candidates:
-                if not cand.exact or surface == cand.text:
-                    found.append(Match(start, end, cand.term))
+        for end_index, (length, candidates) in self._automaton.iter(_lower_same_length(text)):
+            start = end_index - length + 1
+            end = end_index + 1
+            if start > 0:
+                before = text[start - 1]
+                if before.isalnum() or before == "_":
+                    continue
+            if end < n:
+                after = text[end]
+                if after.isalnum() or after == "_":
+                    continue
+            for term, exact in candidates:
+                if exact is None or text[start:end] == exact:
+                    found.append(Match(start, end, term))
                     break
-        if "@" in text or "://" in text or "www." in text:
-            addresses = [a.span() for a in _ADDRESS.finditer(text)]
+        addresses = address_spans(text)
+        if addresses:
             found = [m for m in found if not any(s < m.end and m.start < e for s, e in addresses)]
         found.sort(key=lambda m: (m.start, m.start - m.end))
         chosen: list[Match] = []
