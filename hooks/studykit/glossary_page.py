@@ -111,25 +111,34 @@ def render_glossary(terms: list[Term], title: str = "Glossary", intro: str = DEF
 def heading(term: Term) -> str:
     """The entry's heading: headword plus its inflected forms, which search weighs as title words.
 
-    The table of contents shows the headword alone.
+    The table of contents shows the headword alone; ``data-filter`` holds what
+    the glossary filter matches (headword, forms, expansion, Cyrillic).
     """
+    keywords = " ".join(sorted({term.term, *term.forms, term.expansion, term.cyrillic} - {""})).lower()
+    attrs = [f"#{term.slug}", ".glossary-head", f'data-filter="{_attr(keywords)}"']
     inflected = inflected_forms(term)
-    if not inflected:
-        return f"### {plain(term.term)} {{#{term.slug}}}"
+    if inflected:
+        attrs.append(f'data-toc-label="{_attr(term.term)}"')
     shown = " · ".join(plain(f) for f in [term.term, *inflected])
-    label = html.escape(term.term, quote=True)
-    return f'### {shown} {{#{term.slug} data-toc-label="{label}"}}'
+    return f"### {shown} {{{' '.join(attrs)}}}"
+
+
+def _attr(text: str) -> str:
+    """A value for an attribute list: attr_list ends values at quotes and braces."""
+    return re.sub(r'["{}]', "", text)
 
 
 def render_entry(term: Term) -> list[str]:
-    keywords = " ".join(sorted({term.term, *term.forms, term.expansion, term.cyrillic} - {""}))
+    """One entry as plain Markdown blocks under its heading.
+
+    No wrapping ``<div markdown>``: md_in_html made the page five times slower
+    to convert; glossary.js groups each heading with its blocks in the browser.
+    """
     facts = [f'<span class="glossary-cyrillic" lang="ru">{html.escape(term.cyrillic)}</span>']
     if term.expansion:
         facts.append(f'<span class="glossary-expansion">{html.escape(term.expansion)}</span>')
     facts.append(f'<span class="glossary-category">{html.escape(term.category)}</span>')
     lines = [
-        f'<div class="glossary-entry" data-filter="{html.escape(keywords.lower())}" markdown>',
-        "",
         heading(term),
         "",
         '<p class="glossary-facts">' + " · ".join(facts) + "</p>",
@@ -153,7 +162,7 @@ def render_entry(term: Term) -> list[str]:
     if term.related:
         links = ", ".join(f"[{plain(r)}](#{slugify(r)})" for r in term.related)
         lines += [f"**Related:** {links}", ""]
-    lines += [USES_PLACEHOLDER.format(slug=term.slug), "", "</div>", ""]
+    lines += [USES_PLACEHOLDER.format(slug=term.slug), ""]
     return lines
 
 

@@ -107,8 +107,9 @@ def test_glossary_page_has_letters_anchors_and_placeholders(gloss):
     write(gloss, "b.yml", entry("kulaks", "[kulak, kulaks]", "[kombedy]"))
     page = render_glossary(load_terms(gloss))
     assert '<a href="#letter-k">K</a>' in page
-    assert "### kombedy {#kombedy}" in page
-    assert "### kulaks · kulak {#kulaks data-toc-label=\"kulaks\"}" in page
+    assert '### kombedy {#kombedy .glossary-head data-filter="poor peasants\' committees kombedy комбеды"}' in page
+    assert ('### kulaks · kulak {#kulaks .glossary-head data-filter="kulak kulaks комбеды" '
+            'data-toc-label="kulaks"}') in page
     assert '<div class="glossary-uses" data-term="kulaks"></div>' in page
     assert "**Related:** [kombedy](#kombedy)" in page
     assert '!!! warning "Correction to the book"' in page

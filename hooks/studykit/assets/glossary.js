@@ -8,9 +8,27 @@
     return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f’'ʼ]/g, "");
   }
 
+  function groupEntries() {
+    // The page is plain Markdown (fast to build): each entry is an h3.glossary-head
+    // and the blocks after it. Wrap each group so it can be shown or hidden whole.
+    Array.prototype.forEach.call(document.querySelectorAll("h3.glossary-head"), function (head) {
+      var entry = document.createElement("div");
+      entry.className = "glossary-entry";
+      entry.dataset.filter = head.dataset.filter || "";
+      head.parentNode.insertBefore(entry, head);
+      var node = head;
+      while (node && !(node !== head && /^H[1-3]$/.test(node.tagName || ""))) {
+        var next = node.nextSibling;
+        entry.appendChild(node);
+        node = next;
+      }
+    });
+  }
+
   function setUp() {
     var input = document.getElementById("glossary-filter");
     if (!input) return;
+    groupEntries();
     var entries = Array.prototype.slice.call(document.querySelectorAll(".glossary-entry"));
     var letters = Array.prototype.slice.call(document.querySelectorAll(".glossary-letter"));
     var status = document.querySelector(".glossary-filter-status");
