@@ -1,0 +1,89 @@
+"""Full builds: our hooks against bare Material, citation formatting, peak memory.
+
+Each build runs in a fresh process (``bench.worker build``), as ``mkdocs build``
+does. Two times come from every run:
+
+- *in-process*: from loading mkdocs.yml to the end of the build (what
+  ``mkdocs.commands.build.build`` costs, with the hooks' imports and data
+  loading, since the hooks are loaded with the config);
+- *whole process*: the subprocess's wall time, which adds Python's start-up
+  and importing MkDocs (about 0.3-0.5 s, the same for both sides).
+
+The hooks and bare builds alternate (hooks first, then bare first, ...), so
+both sides see the same machine load; PDFs are off (STUDYKIT_PDF=0).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from .corpus import Corpus
+from .runner import Run, base_env, run_worker
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+@dataclass
+class BuildComparison:
+    scale: int
+    pages: int
+    hooks: list[Run] = field(default_factory=list)
+    bare: list[Run] = field(default_factory=list)
+
+    def times(self, side: str, key: str) -> list[float]:
+        runs = getattr(self, side)
+        return [r.wall_s if key == "wall" else r[key] for r in runs]
+
+    def ratio(self, key: str) -> float:
+        """Median hooks time over median bare time (key: 'build_s' or 'wall')."""
+        return median(self.times("hooks", key)) / median(self.times("bare", key))
+
+    def paired_ratio(self, key: str) -> float:
+        return median([h / b for h, b in zip(self.times("hooks", key), self.times("bare", key))])
+
+    def warnings(self) -> int:
+        return max((r["warnings"] for r in self.hooks), default=0)
+
+    def maxrss(self, side: str) -> float:
+        return max((r["maxrss_mib"] for r in getattr(self, side)), default=float("nan"))
+
+
+def compare_builds(corpus: Corpus, repeats: int, warmup: bool = False) -> BuildComparison:
+    env = base_env(STUDYKIT_PDF="0")
+    result = BuildComparison(corpus.scale, len(corpus.pages))
+    if warmup:  # first contact with the files and modules; not counted
+        run_worker(["build", str(corpus.config)], corpus.root, env)
+        run_worker(["build", str(corpus.bare_config)], corpus.root, env)
+    for i in range(repeats):
+        order = ("hooks", "bare") if i % 2 == 0 else ("bare", "hooks")
+        for side in order:
+            config = corpus.config if side == "hooks" else corpus.bare_config
+            getattr(result, side).append(run_worker(["build", str(config)], corpus.root, env))
+    return result
+
+
+@dataclass
+class CitationResult:
+    scale: int
+    runs: list[Run] = field(default_factory=list)
+
+    def value(self, key: str) -> float:
+        return median([r[key] for r in self.runs])
+
+    def section(self, name: str) -> float:
+        return median([r["sections_s"][name] for r in self.runs])
+
+    def share(self, name: str) -> float:
+        return median([r["sections_s"][name] / r["build_s"] for r in self.runs])
+
+
+def measure_citations(corpus: Corpus, repeats: int) -> CitationResult:
+    """Builds with our machinery timed and the bibliography's formattings counted."""
+    env = base_env(STUDYKIT_PDF="0")
+    result = CitationResult(corpus.scale)
+    for _ in range(repeats):
+        result.runs.append(run_worker(["build", str(corpus.config), "--instrument"], corpus.root, env))
+    return result
