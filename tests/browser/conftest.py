@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
+from browsing import CHROMIUM, CHROMIUM_ARGS, OfflinePage
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -34,34 +33,6 @@ def browser():
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
-
-
-class OfflinePage:
-    """A browser page that may load only file:// URLs; anything else is logged and blocked."""
-
-    def __init__(self, browser, site: Path, **context_options):
-        self.site = site
-        self.blocked: list[str] = []
-        self.context = browser.new_context(**context_options)
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("file://", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def open(self, relative: str):
-        self.page.goto((self.site / relative).as_uri())
-        return self.page
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from badinput import NO_PDF_ENV, XSS, add_cyrillic_term, add_hostile_term, mini_project
+from browsing import OfflinePage
 from helpers import build
 
 pytestmark = pytest.mark.slow
@@ -31,41 +32,12 @@ def hostile_site(tmp_path_factory) -> Path:
     return project / "site"
 
 
-class Watched:
-    """A tab that may load only file:// URLs, recording dialogs, console errors and page errors."""
-
-    def __init__(self, browser, site: Path):
-        self.site = site
-        self.dialogs: list[str] = []
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        self.blocked: list[str] = []
-        self.context = browser.new_context()
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
-        self.page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("file://", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def open(self, relative: str):
-        self.page.goto((self.site / relative).as_uri())
-        return self.page
+class Watched(OfflinePage):
+    """An offline tab that must also stay quiet: no dialog, no console or page error."""
 
     def assert_quiet(self):
         assert self.dialogs == [], f"script from the glossary ran: {self.dialogs}"
-        assert self.console_errors == [] and self.page_errors == [], (self.console_errors, self.page_errors)
+        assert self.console_errors == [] and self.errors == [], (self.console_errors, self.errors)
         assert self.blocked == [], f"requests to other hosts: {self.blocked}"
 
 
