@@ -63,36 +63,34 @@ class GlossaryLinker(Treeprocessor):
 
     def _walk(self, el: etree.Element) -> None:
         children = list(el)  # before linking: the new links need no second look
+        added = 0  # links inserted into el so far: child i now sits at i + added
         if el.text:
-            el.text = self._link_into(el, 0, el.text)
-        for child in children:
+            el.text, added = self._link_into(el, 0, el.text)
+        for i, child in enumerate(children):
             if child.tag in HEADINGS:
                 self.seen_in_section = set()
             if not self._skipped(child):
                 self._walk(child)
             if child.tail:
-                index = list(el).index(child) + 1
-                child.tail = self._link_into(el, index, child.tail)
+                child.tail, count = self._link_into(el, i + added + 1, child.tail)
+                added += count
 
-    def _link_into(self, parent: etree.Element, index: int, text: str) -> str:
+    def _link_into(self, parent: etree.Element, index: int, text: str) -> tuple[str, int]:
         """Replace matches in ``text`` (which sits before child ``index``) by elements.
 
-        Returns the text that stays in place; the new elements carry the rest
-        in their tails.
+        Returns the text that stays in place, and how many elements were
+        inserted; the new elements carry the rest of the text in their tails.
         """
         matches = self.ext.matcher.find(text)
         if not matches:
-            return text
+            return text, 0
         head = text[: matches[0].start]
-        elements = []
         for i, m in enumerate(matches):
             el = self._element_for(m.term, text[m.start : m.end])
             stop = matches[i + 1].start if i + 1 < len(matches) else len(text)
             el.tail = text[m.end : stop]
-            elements.append(el)
-        for offset, el in enumerate(elements):
-            parent.insert(index + offset, el)
-        return head
+            parent.insert(index + i, el)
+        return head, len(matches)
 
     def _element_for(self, term, surface: str) -> etree.Element:
         use = self.uses.terms.setdefault(term.slug, Use())

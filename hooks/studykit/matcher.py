@@ -121,9 +121,13 @@ class TermMatcher:
                 if exact is None or text[start:end] == exact:
                     found.append(Match(start, end, term))
                     break
-        addresses = address_spans(text)
-        if addresses:
+        if not found:
+            return found  # most text nodes: nothing more to do
+        if "@" in text or "://" in text or "www." in text:
+            addresses = address_spans(text)
             found = [m for m in found if not any(s < m.end and m.start < e for s, e in addresses)]
+        if len(found) == 1:
+            return found
         found.sort(key=lambda m: (m.start, m.start - m.end))
         chosen: list[Match] = []
         last_end = 0
