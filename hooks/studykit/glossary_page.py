@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 
+from .matcher import is_exact_case
 from .terms import Term, slugify, sort_key
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
@@ -94,7 +95,7 @@ def render_glossary(terms: list[Term], title: str = "Glossary", intro: str = DEF
         "",
         '<div class="glossary-tools">',
         '<label for="glossary-filter" class="glossary-filter-label">Filter terms</label>',
-        '<input type="search" id="glossary-filter" placeholder="Type to filter, e.g. kolkhoz" '
+        f'<input type="search" id="glossary-filter" placeholder="{_example(terms)}" '
         'autocomplete="off" spellcheck="false">',
         '<p class="glossary-filter-status" aria-live="polite"></p>',
         f'<nav class="glossary-az" aria-label="Glossary letters">{bar}</nav>',
@@ -106,6 +107,12 @@ def render_glossary(terms: list[Term], title: str = "Glossary", intro: str = DEF
         for term in group:
             out += render_entry(term)
     return "\n".join(out) + "\n"
+
+
+def _example(terms: list[Term]) -> str:
+    """The filter box's hint, with a headword of this glossary (no book's data lives in code)."""
+    words = [t.term for t in terms if not is_exact_case(t.term) and " " not in t.term] or [t.term for t in terms]
+    return html.escape(f"Type to filter, e.g. {words[len(words) // 2]}" if words else "Type to filter")
 
 
 def heading(term: Term) -> str:
