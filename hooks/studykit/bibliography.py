@@ -15,6 +15,7 @@ text, so no markup from the .bib file reaches a page; LaTeX accents
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -79,10 +80,8 @@ class BookRegistry(SimpleRegistry):
             raise PluginError(f"{self.display_name}: {_one_line(exc)}") from None
         self.style = _Style()
         self.backend = _Backend()
-        self._full: dict[str, str] = {}
-        self._short: dict[str, str] = {}
-        self._sort_keys: dict[str, tuple] = {}
-        self.formattings = 0  # how many times an entry was formatted: once per entry per build
+        self._full, self._short, self._sort_keys = _formatted_for(text)
+        self.formattings = 0  # how many times an entry was formatted: at most once per entry per build
 
     # -- mkdocs-bibtex's registry interface --------------------------------------
 
@@ -220,6 +219,20 @@ def _plain(latex: str) -> str:
 def _field_text(entry, name: str, backend) -> str:
     value = entry.fields.get(name, "")
     return Text.from_latex(value).render(backend) if value else ""
+
+
+# The formatted entries of the last .bib text seen. `mkdocs serve` keeps this
+# module between rebuilds, so an edit to a chapter does not re-format every
+# entry; any change to the .bib file starts afresh.
+_last_formatted: tuple[str, tuple[dict, dict, dict]] | None = None
+
+
+def _formatted_for(text: str) -> tuple[dict, dict, dict]:
+    global _last_formatted
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if _last_formatted is None or _last_formatted[0] != digest:
+        _last_formatted = (digest, ({}, {}, {}))
+    return _last_formatted[1]
 
 
 def _read_text(path: str, shown: str) -> str:

@@ -8,6 +8,7 @@ import markdown
 import pytest
 from mkdocs.exceptions import PluginError
 
+from studykit import bibliography
 from studykit.bibliography import BookRegistry, format_note
 from studykit.bibliography_page import render_bibliography
 from studykit.citer import CitationExtension, parse_citation_block
@@ -79,11 +80,24 @@ def test_latex_accents_and_html_in_fields(registry):
     assert registry.short_text("engels1878anti") == "Engels, <em>Anti-Dühring &lt;b&gt;bold&lt;/b&gt;</em> (1878)"
 
 
-def test_each_entry_is_formatted_once(registry):
+def test_each_entry_is_formatted_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(bibliography, "_last_formatted", None)
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    registry = BookRegistry(str(path))
     for _ in range(5):
         registry.short_text("malia1994soviet")
         registry.reference_text(parse_citation_block("@malia1994soviet")[0])
     assert registry.formattings == 1
+    # A rebuild under `mkdocs serve` with the same .bib formats nothing again ...
+    again = BookRegistry(str(path))
+    assert again.short_text("malia1994soviet") == registry.short_text("malia1994soviet")
+    assert again.formattings == 0
+    # ... and any edit to the file starts afresh.
+    path.write_text(BIB.replace("Free Press", "The Free Press"), encoding="utf-8")
+    edited = BookRegistry(str(path))
+    assert "The Free Press" in edited.reference_text(parse_citation_block("@malia1994soviet")[0])
+    assert edited.formattings == 1
 
 
 def render(registry, text):
