@@ -53,4 +53,4 @@ lock:
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.in
 
 clean:
-	rm -rf site .cache/pdf
+	rm -rf site .cache/pdf .cache/bibliography

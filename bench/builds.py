@@ -11,11 +11,17 @@ does. Two times come from every run:
 
 The hooks and bare builds alternate (hooks first, then bare first, ...), so
 both sides see the same machine load; PDFs are off (STUDYKIT_PDF=0).
+
+The citations hook keeps the formatted bibliography in ``.cache/bibliography``
+between builds. ``compare_builds`` measures the usual case, a build after the
+first (cache filled beforehand), or with ``cold_cache`` the first build after
+a clone or an edit of the .bib file (cache emptied before every hooks build).
 """
 
 from __future__ import annotations
 
 import statistics
+import shutil
 from dataclasses import dataclass, field
 
 from .corpus import Corpus
@@ -51,24 +57,43 @@ class BuildComparison:
         return max((r["maxrss_mib"] for r in getattr(self, side)), default=float("nan"))
 
 
-def compare_builds(corpus: Corpus, repeats: int, warmup: bool = False) -> BuildComparison:
+def bibliography_cache(corpus: Corpus):
+    return corpus.root / ".cache" / "bibliography"  # the citations hook's default `cache` option
+
+
+def clear_bibliography_cache(corpus: Corpus) -> None:
+    shutil.rmtree(bibliography_cache(corpus), ignore_errors=True)
+
+
+def fill_bibliography_cache(corpus: Corpus) -> None:
+    run_worker(["bibliography", str(corpus.config)], corpus.root, base_env())
+
+
+def compare_builds(corpus: Corpus, repeats: int, warmup: bool = False, cold_cache: bool = False) -> BuildComparison:
     env = base_env(STUDYKIT_PDF="0")
     result = BuildComparison(corpus.scale, len(corpus.pages))
     if warmup:  # first contact with the files and modules; not counted
         run_worker(["build", str(corpus.config)], corpus.root, env)
         run_worker(["build", str(corpus.bare_config)], corpus.root, env)
+    if not cold_cache:
+        fill_bibliography_cache(corpus)
     for i in range(repeats):
         order = ("hooks", "bare") if i % 2 == 0 else ("bare", "hooks")
         for side in order:
             config = corpus.config if side == "hooks" else corpus.bare_config
+            if side == "hooks" and cold_cache:
+                clear_bibliography_cache(corpus)
             getattr(result, side).append(run_worker(["build", str(config)], corpus.root, env))
+    if cold_cache:
+        clear_bibliography_cache(corpus)
     return result
 
 
 @dataclass
 class CitationResult:
     scale: int
-    runs: list[Run] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)  # warm bibliography cache
+    cold: Run | None = None  # the first build: empty cache
 
     def value(self, key: str) -> float:
         return median([r[key] for r in self.runs])
@@ -81,9 +106,15 @@ class CitationResult:
 
 
 def measure_citations(corpus: Corpus, repeats: int) -> CitationResult:
-    """Builds with our machinery timed and the bibliography's formattings counted."""
+    """Builds with our machinery timed and the bibliography's formattings counted.
+
+    The first build starts with an empty bibliography cache (it formats every
+    entry); the ``repeats`` after it find the cache filled (they format none).
+    """
     env = base_env(STUDYKIT_PDF="0")
     result = CitationResult(corpus.scale)
+    clear_bibliography_cache(corpus)
+    result.cold = run_worker(["build", str(corpus.config), "--instrument"], corpus.root, env)
     for _ in range(repeats):
         result.runs.append(run_worker(["build", str(corpus.config), "--instrument"], corpus.root, env))
     return result

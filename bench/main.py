@@ -45,17 +45,19 @@ def make_rows() -> dict[str, Row]:
             "start-up included)", f"≤ {BUILD_TARGET}"),
         Row("build_cli_x10", "build time, our hooks ÷ bare Material, x10 (whole process)", f"≤ {BUILD_TARGET}"),
         Row("build_x50", "build time, our hooks ÷ bare Material, x50 (in-process)", "— (for information)"),
+        Row("build_cold_x1", "build time, our hooks ÷ bare Material, x1, first build: empty bibliography cache "
+            "(in-process)", "— (for information)"),
         Row("glossary_find", "glossary: `TermMatcher.find` throughput on the x10 text", f"≥ {GLOSSARY_MB_S:.0f} MB/s"),
         Row("glossary_linker", "glossary: linker throughput inside a Markdown conversion (`GlossaryExtension`), "
             "x10 text", f"≥ {GLOSSARY_MB_S:.0f} MB/s"),
         Row("glossary_find_scaling", "glossary: `find` time, x10 ÷ x1", f"≤ {GLOSSARY_SCALING:.0f}"),
         Row("glossary_linker_scaling", "glossary: linker time, x10 ÷ x1", f"≤ {GLOSSARY_SCALING:.0f}"),
-        Row("citations_x1", "citations: bibliography entry formattings per build, x1",
-            "= number of entries (each formatted once)"),
-        Row("citations_x10", "citations: bibliography entry formattings per build, x10",
-            "= number of entries (each formatted once)"),
-        Row("citations_time_x1", "citations: time in the citation machinery per build, x1", "— (for information)"),
-        Row("citations_time_x10", "citations: time in the citation machinery per build, x10", "— (for information)"),
+        Row("citations_x1", "citations: bibliography entry formattings per build, x1 (first build; later builds)",
+            "each entry once, then none until the .bib changes"),
+        Row("citations_x10", "citations: bibliography entry formattings per build, x10 (first build; later builds)",
+            "each entry once, then none until the .bib changes"),
+        Row("citations_time_x1", "citations: time in the citation machinery per build after the first, x1", "— (for information)"),
+        Row("citations_time_x10", "citations: time in the citation machinery per build after the first, x10", "— (for information)"),
         Row("pdf_parallel", "PDFs: render time, parallel ÷ serial (every print document, fresh cache)",
             f"≤ {PDF_PARALLEL}"),
         Row("pdf_rebuild", "PDFs: no-change rebuild, time in the PDF hook (warm cache)", f"< {PDF_REBUILD_S:.0f} s"),
@@ -67,7 +69,7 @@ def make_rows() -> dict[str, Row]:
 
 
 GROUPS = {
-    "builds": ("build_x1", "build_x10", "build_cli_x1", "build_cli_x10", "build_x50", "memory_x50"),
+    "builds": ("build_x1", "build_x10", "build_cli_x1", "build_cli_x10", "build_x50", "build_cold_x1", "memory_x50"),
     "glossary": ("glossary_find", "glossary_linker", "glossary_find_scaling", "glossary_linker_scaling"),
     "citations": ("citations_x1", "citations_x10", "citations_time_x1", "citations_time_x10"),
     "pdf": ("pdf_parallel", "pdf_rebuild"),
@@ -171,6 +173,13 @@ class Bench:
             corpus = self.corpus(scale)
             self.progress(f"builds x{scale}: {len(corpus.pages)} pages, {self.repeats(scale)} run(s) per side")
             comparisons[scale] = compare_builds(corpus, self.repeats(scale), warmup=i == 0 and not self.args.quick)
+        cold = None
+        if 1 in self.args.scales:
+            self.progress(f"builds x1, empty bibliography cache before each hooks build: {self.repeats(1)} run(s) per side")
+            cold = compare_builds(self.corpus(1), self.repeats(1), cold_cache=True)
+            self.set("build_cold_x1", f"{ratio(cold.ratio('build_s'))} ({_runs(len(cold.hooks))} per side)")
+        else:
+            self.not_run(["build_cold_x1"], "x1 not in --scales")
         for scale in (1, 10):
             c = comparisons.get(scale)
             if c is None:
@@ -190,14 +199,20 @@ class Bench:
                  "Medians; *in-process* is loading mkdocs.yml plus the build (hook modules, glossary and "
                  "bibliography loading included); *whole process* adds Python's start-up and MkDocs' imports, "
                  "as `mkdocs build` does. PDFs off (`STUDYKIT_PDF=0`). Paired: median of the per-pair ratios. "
-                 "CPU: user + system time of the build.", "",
+                 "CPU: user + system time of the build. The hooks keep the formatted bibliography in "
+                 "`.cache/bibliography`: the rows *x1, x10, x50* are builds after the first (cache filled), "
+                 "the row *x1 first build* empties the cache before every hooks build, as after a clone or an "
+                 "edit of the .bib file.", "",
                  "| scale | pages | Markdown | runs | in-process hooks / bare | ratio | paired | CPU ratio "
                  "| whole process hooks / bare | ratio | warnings (hooks) | peak RSS hooks / bare |",
                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-        for scale, c in comparisons.items():
+        rows = [(f"x{scale}", scale, c) for scale, c in comparisons.items()]
+        if cold is not None:
+            rows.append(("x1 first build", 1, cold))
+        for label, scale, c in rows:
             corpus = self.corpora[scale]
             lines.append(
-                f"| x{scale} | {len(corpus.pages)} | {corpus.markdown_bytes() / 1e6:.2f} MB | {len(c.hooks)} "
+                f"| {label} | {len(corpus.pages)} | {corpus.markdown_bytes() / 1e6:.2f} MB | {len(c.hooks)} "
                 f"| {seconds(median(c.times('hooks', 'build_s')))} / {seconds(median(c.times('bare', 'build_s')))} "
                 f"| {ratio(c.ratio('build_s'))} | {ratio(c.paired_ratio('build_s'))} | {ratio(c.ratio('cpu_s'))} "
                 f"| {seconds(median(c.times('hooks', 'wall')))} / {seconds(median(c.times('bare', 'wall')))} "
@@ -250,10 +265,13 @@ class Bench:
         lines = ["### Citations", "",
                  "Builds with our machinery timed (`--instrument`; the timing wrappers add a little). "
                  "*Citation machinery*: parsing the .bib, the inline pattern, the notes and references, the "
-                 "bibliography page and the citations hook's events. *Formatting*: entries actually formatted "
-                 "by pybtex (cache misses). *Glossary machinery* likewise, for comparison.", "",
-                 "| scale | runs | entries | cited | formattings | citation machinery | share of build "
-                 "| of which formatting | glossary machinery | share |", "|---|---|---|---|---|---|---|---|---|---|"]
+                 "bibliography page and the citations hook's events. *Formatting*: loading a bibliography "
+                 "that had to be formatted (pybtex's import, parsing and formatting every entry), which happens "
+                 "only when `.cache/bibliography` holds no result for this .bib file. *First build*: the cache "
+                 "emptied first; *later builds*: the cache it left. *Glossary machinery* likewise, for "
+                 "comparison.", "",
+                 "| scale | build | runs | entries | cited | formattings | citation machinery | share of build "
+                 "| of which formatting | glossary machinery | share |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for scale in (1, 10):
             r = results.get(scale)
             if r is None:
@@ -262,20 +280,21 @@ class Bench:
             first = r.runs[0].data
             if "formattings" not in first:
                 raise RuntimeError("the citations hook's `_state.registry` was not found after the build")
-            counts = {run["formattings"] for run in r.runs}
             entries, cited = first["entries"], first["cited_entries"]
-            formattings = max(counts)
-            self.set(f"citations_x{scale}", f"{formattings} formattings, {entries} entries ({cited} cited)",
-                     formattings == entries)
+            cold, warm = r.cold["formattings"], max(run["formattings"] for run in r.runs)
+            self.set(f"citations_x{scale}", f"{cold}; {warm} ({entries} entries, {cited} cited)",
+                     cold == entries and warm == 0)
             self.set(f"citations_time_x{scale}",
                      f"{seconds(r.section('citations'))} per build ({r.share('citations'):.0%} of the "
                      f"in-process build)")
         for scale, r in results.items():
-            first = r.runs[0].data
-            lines.append(f"| x{scale} | {len(r.runs)} | {first['entries']} | {first['cited_entries']} "
-                         f"| {first['formattings']} | {seconds(r.section('citations'))} | {r.share('citations'):.0%} "
-                         f"| {seconds(r.value('formatting_s'))} | {seconds(r.section('glossary'))} "
-                         f"| {r.share('glossary'):.0%} |")
+            for label, runs in (("first", [r.cold]), ("later", r.runs)):
+                part = CitationResult(scale, runs)
+                first = runs[0].data
+                lines.append(f"| x{scale} | {label} | {len(runs)} | {first['entries']} | {first['cited_entries']} "
+                             f"| {first['formattings']} | {seconds(part.section('citations'))} "
+                             f"| {part.share('citations'):.0%} | {seconds(part.value('formatting_s'))} "
+                             f"| {seconds(part.section('glossary'))} | {part.share('glossary'):.0%} |")
         self.details.append("\n".join(lines))
 
     def pdf(self) -> None:

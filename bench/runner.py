@@ -22,8 +22,10 @@ def base_env(**extra: str) -> dict[str, str]:
         "NO_MKDOCS_2_WARNING": "1",
         "SOURCE_DATE_EPOCH": env.get("SOURCE_DATE_EPOCH", "1700000000"),
         "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])]),
-        "PYTHONDONTWRITEBYTECODE": "1",
     })
+    # Compiled bytecode is kept, as in everyday use: bare Material's modules come
+    # precompiled from pip, and our hooks should not be compiled afresh in every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(extra)
     return env
 

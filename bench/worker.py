@@ -1,14 +1,18 @@
 """One measurement in a fresh process; prints one JSON line starting with ``BENCH-RESULT``.
 
     python -m bench.worker build CONFIG [--instrument] [--pdf-jobs FILE]
+    python -m bench.worker bibliography CONFIG
     python -m bench.worker render JOBS CACHE_DIR WORKERS
 
 ``build`` does what ``mkdocs build`` does (load the config, startup event,
 build, shutdown event) and reports the time from loading the config to the end
 of the shutdown event, this process's peak memory, and the warnings logged.
 ``--instrument`` also times our hooks' machinery (glossary, citations, PDFs)
-and counts bibliography entry formattings; ``--pdf-jobs`` saves the print
+and counts bibliography entry formattings (0 when the bibliography cache is warm); ``--pdf-jobs`` saves the print
 documents the PDF hook renders, for ``render``.
+
+``bibliography`` runs the citations hook's ``on_config``, which fills the
+bibliography cache, and reports how many entries it formatted.
 
 ``render`` renders saved print documents with the PDF hook's ``render_all``
 into CACHE_DIR with WORKERS processes and reports the time.
@@ -105,17 +109,20 @@ def _instrument(sections: dict[str, Section], misses: Section, pdf_jobs: str | N
     import studykit.terms as terms
 
     cit, glo = sections["citations"], sections["glossary"]
-    bib.BookRegistry.__init__ = cit.wrap(bib.BookRegistry.__init__)
-    original_reference_text = bib.BookRegistry.reference_text
+    original_load = bib.load_bibliography
 
-    def reference_text(self, citation):
-        if citation.key in self._full:
-            return original_reference_text(self, citation)
-        return misses.wrap(original_reference_text)(self, citation)
+    def load_bibliography(*args, **kwargs):
+        # The formatting (pybtex's import, parse and formatting) happens only on a cache
+        # miss, inside the load: a load that formatted anything counts whole as formatting.
+        start = time.perf_counter()
+        result = original_load(*args, **kwargs)
+        if result.formattings:
+            misses.seconds += time.perf_counter() - start
+        return result
 
-    bib.BookRegistry.reference_text = cit.wrap(reference_text)
-    for name in ("short_text", "work"):
-        setattr(bib.BookRegistry, name, cit.wrap(getattr(bib.BookRegistry, name)))
+    bib.load_bibliography = cit.wrap(load_bibliography)
+    for name in ("full_text", "short_text", "work"):
+        setattr(bib.Bibliography, name, cit.wrap(getattr(bib.Bibliography, name)))
     citer.CitationInline.handleMatch = cit.wrap(citer.CitationInline.handleMatch)
     citer.CitationNotes.run = cit.wrap(citer.CitationNotes.run)
     for name in ("render_bibliography", "render_cited_in"):
@@ -210,6 +217,16 @@ def build(args) -> None:
     emit(result)
 
 
+def bibliography(args) -> None:
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    cfg = load_config(config_file=args.config)
+    hook = next(m for name, m in (cfg["hooks"] or {}).items() if Path(name).stem == "citations")
+    hook.on_config(cfg)
+    emit({"formattings": hook._state.registry.formattings})
+
+
 def render(args) -> None:
     sys.path.insert(0, str(HOOKS_DIR))
     import weasyprint  # noqa: F401  (the hook imports it in on_config, before rendering)
@@ -233,12 +250,14 @@ def main(argv=None) -> None:
     b.add_argument("config")
     b.add_argument("--instrument", action="store_true")
     b.add_argument("--pdf-jobs")
+    c = sub.add_parser("bibliography")
+    c.add_argument("config")
     r = sub.add_parser("render")
     r.add_argument("jobs")
     r.add_argument("cache_dir")
     r.add_argument("workers", type=int)
     args = parser.parse_args(argv)
-    build(args) if args.command == "build" else render(args)
+    {"build": build, "bibliography": bibliography, "render": render}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Citations: ``[@key, p. 12]`` becomes a numbered note linked to a generated bibliography.
 
 Phases:
-- on_config: read options, parse bibliography.bib once (bad BibTeX fails here,
-  naming the line), register the citation Markdown extension.
+- on_config: read options, load the formatted bibliography (from its cache
+  when bibliography.bib is unchanged; bad BibTeX fails here, naming the line),
+  register the citation Markdown extension.
 - on_files: add the generated bibliography page.
 - on_page_content: note unknown keys (page, line and key) and record which
   notes cite which works.
@@ -21,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from studykit.bibliography import BookRegistry
+from studykit.bibliography import Bibliography, load_bibliography
 from studykit.bibliography_page import CITED_PLACEHOLDER, DEFAULT_INTRO, CitingPage, render_bibliography, render_cited_in
 from studykit.citer import CitationExtension
 from studykit.options import Option, display_path, read_options, resolve
@@ -33,6 +34,7 @@ OPTIONS = {
     "page": Option("bibliography.md", help="path of the generated page inside docs/"),
     "title": Option("Bibliography"),
     "intro": Option(DEFAULT_INTRO, help="text under the title; {count} is the number of works"),
+    "cache": Option(".cache/bibliography", help="formatted entries kept between builds, relative to mkdocs.yml"),
     "groups": Option({"primary": "Primary sources", "scholarship": "Scholarship"},
                      help="keywords field value -> section heading, in page order"),
 }
@@ -41,7 +43,7 @@ OPTIONS = {
 class _State:
     def __init__(self):
         self.options: dict = {}
-        self.registry: BookRegistry | None = None
+        self.registry: Bibliography | None = None
         self.ext: CitationExtension | None = None
         self.cited: dict[str, list[tuple[object, list]]] = defaultdict(list)
         self.unknown: list[str] = []  # "docs/page.md, line N: unknown citation key 'x'"
@@ -54,7 +56,10 @@ def on_config(config):
     global _state
     _state = _State()  # `mkdocs serve` keeps this module between rebuilds
     options = _state.options = read_options(config, "bibliography", OPTIONS)
-    _state.registry = BookRegistry(resolve(config, options["source"]), display_name=options["source"])
+    _state.registry = load_bibliography(resolve(config, options["source"]), display_name=options["source"],
+                                        cache_dir=resolve(config, options["cache"]))
+    log.debug("%s: %d entries, %s", options["source"], len(_state.registry.keys()),
+              f"{_state.registry.formattings} formatted" if _state.registry.formattings else "all from the cache")
     _state.ext = CitationExtension(_state.registry, bib_page="/" + options["page"])
     config.markdown_extensions.append(_state.ext)
     return config

@@ -36,3 +36,16 @@ def copy_project(dest: Path, source: Path = ROOT) -> Path:
     if (source / "node_modules").exists() and source == ROOT:
         (dest / "node_modules").symlink_to(source / "node_modules")
     return dest
+
+
+def minibook_copy(tmp_path: Path, cache: Path | None = None, extra: str = "") -> Path:
+    """A copy of the mini-book whose paths to this project's hooks still resolve.
+
+    ``cache``: its own PDF cache instead of the shared one; ``extra``: text appended to mkdocs.yml.
+    """
+    project = copy_project(tmp_path / "book", FIXTURES / "minibook")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8").replace("../../../", f"{ROOT}/")
+    if cache is not None:
+        config = config.replace(f"cache: {ROOT}/.cache/pdf-minibook", f"cache: {cache}")
+    (project / "mkdocs.yml").write_text(config + extra, encoding="utf-8")
+    return project

@@ -1,58 +1,72 @@
-"""The bibliography: parsed and formatted with mkdocs-bibtex's registry.
+"""The bibliography a site cites: every .bib entry formatted once, then kept on disk.
 
-``BookRegistry`` subclasses mkdocs-bibtex's ``SimpleRegistry`` to fix the two
-problems measured with it:
-
-- it keeps prefixes and locators (``[see @a, p. 12]``) instead of warning
-  "Affixes not supported in simple mode" and dropping them;
-- it formats each entry once per build and caches the HTML, where the plain
-  registry re-formats every key on every page.
-
-Formatting goes to HTML through pybtex's HTML backend, which escapes field
-text, so no markup from the .bib file reaches a page; LaTeX accents
-(``{\\"u}``) are decoded by pybtex.
+``load_bibliography(path, cache_dir=...)`` returns a ``Bibliography``: each
+entry's full reference and short footnote form as HTML, its sort key, its
+keywords and its line in the file. Formatting needs pybtex (``bibformat``);
+importing it and formatting a hundred entries costs about a third of a second,
+more than the rest of the citation machinery in a build. So the result is kept
+in a JSON file keyed by the .bib file's bytes and by the formatter (its source
+and the versions of pybtex, latexcodec and mkdocs-bibtex): a rebuild of an
+unchanged bibliography, in ``mkdocs build`` or ``mkdocs serve``, neither
+imports pybtex nor formats anything. A .bib file that fails to parse is never
+cached, so it fails every build until it is fixed.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
+import json
+import logging
 import os
 import re
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 from typing import Iterable
 
 from mkdocs.exceptions import PluginError
-from mkdocs_bibtex.citation import Citation
-from mkdocs_bibtex.registry import SimpleRegistry
-from pybtex.backends.html import Backend as HTMLBackend
-from pybtex.backends.plaintext import Backend as TextBackend
-from pybtex.database import BibliographyDataError
-from pybtex.richtext import Text
-from pybtex.scanner import PrematureEOF, PybtexSyntaxError
-from pybtex.style.formatting.plain import Style as PlainStyle
-from pybtex.style.template import FieldIsMissing, field, sentence
 
 from .sources import decode_utf8
 
-# "@book{key," -- or "@book{key" at the end of its line: pybtex forgives the missing comma.
-_ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s{}()]+)\s*(?:,|$)", re.M)
+log = logging.getLogger("mkdocs.hooks.studykit.bibliography")
+
 QUOTED_TYPES = frozenset({"article", "incollection", "inbook", "inproceedings"})
+CACHE_FORMAT = 1  # bump when the cached JSON changes shape
+_FORMATTER_PACKAGES = ("pybtex", "latexcodec", "mkdocs-bibtex")
+
+# The grammar of one citation, as mkdocs-bibtex's Citation.from_markdown reads it
+# ("see @key, p. 12"); kept here so that reading a page never imports mkdocs-bibtex.
+_CITATION = re.compile(r"(?:(?P<prefix>[^@;]*?)\s*)?@(?P<key>[\w-]+)(?:,\s*(?P<suffix>[^;]+))?")
+_EMAIL = re.compile(r"[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}")
 
 
-class _Backend(HTMLBackend):
-    """HTML without pybtex's <span class="bibtex-protected"> wrappers."""
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    prefix: str = ""
+    suffix: str = ""
 
-    def format_protected(self, text):
-        return text
+    @classmethod
+    def parse(cls, text: str) -> "Citation | None":
+        """One citation ("see @key, p. 12"), or None if ``text`` is not one."""
+        if _EMAIL.match(text):
+            return None
+        match = _CITATION.match(text)
+        if not match:
+            return None
+        return cls(match["key"], match["prefix"] or "", match["suffix"] or "")
 
 
-class _Style(PlainStyle):
-    """pybtex's plain style, but titles keep the capitals the .bib gives them."""
-
-    def format_title(self, e, which_field, as_sentence=True):
-        formatted = field(which_field)
-        return sentence[formatted] if as_sentence else formatted
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    full: str  # the full reference, HTML
+    short: str  # Author, *Short title* (year), HTML
+    sort_key: tuple[str, str, str]  # author surnames, year, title
+    keywords: tuple[str, ...]
+    line: int
 
 
 @dataclass(frozen=True)
@@ -63,118 +77,99 @@ class Work:
     line: int
 
 
-class BookRegistry(SimpleRegistry):
-    """mkdocs-bibtex's simple registry with affixes kept and one formatting per entry per build."""
+class Bibliography:
+    """The formatted entries, in file order, with the look-ups pages and notes need."""
 
-    def __init__(self, bib_file: str, display_name: str | None = None):
-        self.bib_file = bib_file
-        self.display_name = display_name or os.path.basename(bib_file)
-        text = _read_text(bib_file, self.display_name)
-        self.lines = _entry_lines(text)
-        _check_duplicates(text, self.display_name)
-        try:
-            super().__init__([bib_file])
-        except PybtexSyntaxError as exc:
-            raise PluginError(_syntax_error(exc, self.display_name, self.lines)) from None
-        except BibliographyDataError as exc:
-            raise PluginError(f"{self.display_name}: {_one_line(exc)}") from None
-        self.style = _Style()
-        self.backend = _Backend()
-        self._full, self._short, self._sort_keys = _formatted_for(text)
-        self.formattings = 0  # how many times an entry was formatted: at most once per entry per build
-
-    # -- mkdocs-bibtex's registry interface --------------------------------------
-
-    def validate_citation_blocks(self, citation_blocks) -> None:
-        """Affixes are supported here, so only unknown keys are reported, by ``unknown_keys``."""
-
-    def reference_text(self, citation) -> str:
-        """The full reference as HTML, formatted on first use and then cached."""
-        key = citation.key
-        if key not in self._full:
-            entry = self.bib_data.entries[key]
-            self.formattings += 1
-            try:
-                formatted = self.style.format_entry(key, entry).text.render(self.backend)
-            except FieldIsMissing:
-                # The plain style insists on fields (a book's publisher) that we
-                # leave out when unsure of them; never invent one to please it.
-                formatted = self._format_sparse(entry)
-            formatted = " ".join(formatted.split())
-            original = _field_text(entry, "origdate", self.backend)
-            if original and original != _field_text(entry, "year", self.backend) and original not in formatted:
-                formatted += f" First published {original}."
-            self._full[key] = formatted
-            self._short[key] = self._format_short(entry)
-        return self._full[key]
-
-    # -- our additions -----------------------------------------------------------
+    def __init__(self, entries: Iterable[Entry], display_name: str = "bibliography.bib", formattings: int = 0):
+        self.entries = {e.key: e for e in entries}
+        self.display_name = display_name
+        self.lines = {key: e.line for key, e in self.entries.items()}
+        self.formattings = formattings  # entries formatted by this load: 0 when the cache was used
 
     def __contains__(self, key: str) -> bool:
-        return key in self.bib_data.entries
+        return key in self.entries
 
     def keys(self) -> list[str]:
-        return list(self.bib_data.entries)
+        return list(self.entries)
 
     def unknown_keys(self, citations: Iterable[Citation]) -> list[str]:
-        return [c.key for c in citations if c.key not in self.bib_data.entries]
+        return [c.key for c in citations if c.key not in self.entries]
+
+    def full_text(self, key: str) -> str:
+        return self.entries[key].full
 
     def short_text(self, key: str) -> str:
-        """Author, *Short title* (year), as HTML: the form used in footnotes."""
-        self.reference_text(Citation(key=key))
-        return self._short[key]
+        return self.entries[key].short
 
     def sort_key(self, key: str) -> tuple:
-        """Author surnames, year, title: the order of every reference list."""
-        if key not in self._sort_keys:
-            entry = self.bib_data.entries[key]
-            names = [_plain(" ".join(p.last_names + p.first_names)) for p in _people(entry)]
-            year = entry.fields.get("origdate") or entry.fields.get("year", "")
-            self._sort_keys[key] = (" ".join(names).casefold(), year, _plain(entry.fields.get("title", "")))
-        return self._sort_keys[key]
+        return self.entries[key].sort_key
 
     def work(self, key: str, groups: dict[str, str]) -> Work:
-        entry = self.bib_data.entries[key]
-        keywords = {k.strip().lower() for k in entry.fields.get("keywords", "").split(",")}
-        group = next((name for name in groups if name in keywords), "")
-        return Work(key, self.sort_key(key), group, self.lines.get(key, 1))
+        entry = self.entries[key]
+        group = next((name for name in groups if name in entry.keywords), "")
+        return Work(key, entry.sort_key, group, entry.line)
 
-    def _format_sparse(self, entry) -> str:
-        """Whatever fields the entry has, in the plain style's order."""
-        def text(name):
-            return _field_text(entry, name, self.backend)
 
-        names = [Text.from_latex(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names))
-                 .render(self.backend) for p in _people(entry)]
-        people = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + (names[-1] if names else "")
-        if "editor" in entry.persons and "author" not in entry.persons:
-            people += ", editor" if len(names) == 1 else ", editors"
-        title = text("title")
-        title = f"<em>{title}</em>" if entry.type.lower() not in QUOTED_TYPES else title
-        parts = [p for p in (people, title) if p]
-        if text("booktitle"):
-            parts.append(f"In <em>{text('booktitle')}</em>" + (f", volume&nbsp;{text('volume')}" if text("volume") else ""))
-        elif text("journal"):
-            parts.append(f"<em>{text('journal')}</em>" + (f", {text('volume')}" if text("volume") else ""))
-        tail = ", ".join(t for t in (text("publisher"), text("address"), text("year")) if t)
-        parts += [t for t in (tail, text("note")) if t]
-        return " ".join(p if p.endswith((".", "?", "!")) else p + "." for p in parts)
+def load_bibliography(path: str, display_name: str | None = None, cache_dir: str | None = None) -> Bibliography:
+    """The formatted bibliography of ``path``, from ``cache_dir`` when the file and formatter are unchanged."""
+    shown = display_name or os.path.basename(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PluginError(f"{shown}: bibliography file not found") from None
+    text = decode_utf8(data, shown)
+    digest = hashlib.sha256(data + b"\0" + formatter_fingerprint().encode()).hexdigest()
+    cache = Path(cache_dir) / f"{digest}.json" if cache_dir else None
+    entries = _read_cache(cache) if cache else None
+    if entries is not None:
+        return Bibliography(entries, shown)
+    from .bibformat import format_bibliography  # pybtex: only when something must be formatted
 
-    def _format_short(self, entry) -> str:
-        people = _people(entry)
-        surnames = [Text.from_latex(" ".join(p.last_names)).render(self.backend) for p in people]
-        if len(surnames) > 2:
-            author = f"{surnames[0]} et al."
-        else:
-            author = " and ".join(surnames)
-        title = short_title(_field_text(entry, "title", self.backend))
-        if entry.type.lower() in QUOTED_TYPES:
-            title = "“" + title.replace("“", "‘").replace("”", "’") + "”"
-        else:
-            title = f"<em>{title}</em>"
-        year = _field_text(entry, "origdate", self.backend) or _field_text(entry, "year", self.backend)
-        parts = ", ".join(p for p in (author, title) if p)
-        return f"{parts} ({year})" if year else parts
+    entries = format_bibliography(path, text, shown)
+    if cache:
+        _write_cache(cache, entries)
+    return Bibliography(entries, shown, formattings=len(entries))
+
+
+@functools.cache
+def formatter_fingerprint() -> str:
+    """What the formatted HTML depends on besides the .bib file: our formatter and its libraries."""
+    source = Path(__file__).with_name("bibformat.py").read_bytes()
+    parts = [f"format {CACHE_FORMAT}", hashlib.sha256(source).hexdigest()]
+    for name in _FORMATTER_PACKAGES:
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
+    return "\n".join(parts)
+
+
+def _read_cache(path: Path) -> list[Entry] | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return [Entry(e["key"], e["full"], e["short"], tuple(e["sort_key"]), tuple(e["keywords"]), e["line"])
+                for e in raw["entries"]]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # unreadable or foreign: format afresh
+        log.debug("Ignoring the bibliography cache %s: %s", path, exc)
+        return None
+
+
+def _write_cache(path: Path, entries: list[Entry]) -> None:
+    """Write atomically and keep only this file: the cache holds the latest bibliography."""
+    data = {"entries": [{"key": e.key, "full": e.full, "short": e.short, "sort_key": list(e.sort_key),
+                         "keywords": list(e.keywords), "line": e.line} for e in entries]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, path)
+        for old in path.parent.glob("*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only checkout still builds; it just formats every time
+        log.debug("Could not write the bibliography cache %s: %s", path, exc)
 
 
 _SUBTITLE = re.compile(r"(?<=[?!])\s+|:\s+")
@@ -203,82 +198,3 @@ def format_note(citations: list[Citation], link) -> str:
     if note and note[0].isalpha():
         note = note[0].upper() + note[1:]
     return note if note.endswith((".", "?", "!")) else note + "."
-
-
-def _people(entry) -> list:
-    return entry.persons.get("author") or entry.persons.get("editor") or []
-
-
-_TEXT = TextBackend()  # render_as("text") would look the backend up in entry points on every call
-
-
-def _plain(latex: str) -> str:
-    return Text.from_latex(latex).render(_TEXT) if latex else ""
-
-
-def _field_text(entry, name: str, backend) -> str:
-    value = entry.fields.get(name, "")
-    return Text.from_latex(value).render(backend) if value else ""
-
-
-# The formatted entries of the last .bib text seen. `mkdocs serve` keeps this
-# module between rebuilds, so an edit to a chapter does not re-format every
-# entry; any change to the .bib file starts afresh.
-_last_formatted: tuple[str, tuple[dict, dict, dict]] | None = None
-
-
-def _formatted_for(text: str) -> tuple[dict, dict, dict]:
-    global _last_formatted
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if _last_formatted is None or _last_formatted[0] != digest:
-        _last_formatted = (digest, ({}, {}, {}))
-    return _last_formatted[1]
-
-
-def _read_text(path: str, shown: str) -> str:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise PluginError(f"{shown}: bibliography file not found") from None
-    return decode_utf8(data, shown)
-
-
-def _syntax_error(exc: PybtexSyntaxError, shown: str, lines: dict[str, int]) -> str:
-    """One line for pybtex's syntax error, without its repeated "syntax error in line N"."""
-    problem = " ".join(str(exc.args[0] if exc.args else exc).split())
-    parser = getattr(exc, "parser", None)
-    key = getattr(parser, "current_entry_key", None)
-    start = lines.get(key) if key else None
-    following = parser.text[parser.pos : parser.pos + 1] if parser is not None else ""
-    # An unclosed brace swallows the rest of the entry; pybtex notices only at the end of
-    # the file or at the next entry, so the entry left open is where to look.
-    if start and isinstance(exc, PrematureEOF):
-        return f"{shown}, line {start}: malformed BibTeX: entry {key!r} is never closed (a brace is missing)"
-    if start and following == "@":
-        return (f"{shown}, line {start}: malformed BibTeX: entry {key!r} is not closed before the next "
-                f"entry on line {exc.lineno} (a brace is missing)")
-    where = f", line {exc.lineno}" if getattr(exc, "lineno", None) else ""
-    message = f"{shown}{where}: malformed BibTeX: {problem}" + (f" (in entry {key!r})" if key else "")
-    if key and problem in ("'}' expected", "')' expected") and following.isalpha():
-        message += "; is a comma missing after the field before?"
-    return message
-
-
-def _entry_lines(text: str) -> dict[str, int]:
-    return {m.group(2): text.count("\n", 0, m.start(2)) + 1 for m in _ENTRY_START.finditer(text)}
-
-
-def _check_duplicates(text: str, shown: str) -> None:
-    seen: dict[str, int] = {}
-    for m in _ENTRY_START.finditer(text):
-        if m.group(1).lower() in ("comment", "preamble", "string"):
-            continue
-        key, line = m.group(2), text.count("\n", 0, m.start(2)) + 1
-        if key.lower() in seen:
-            raise PluginError(f"{shown}, line {line}: duplicate key {key!r}, first defined on line {seen[key.lower()]}")
-        seen[key.lower()] = line
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())

@@ -5,9 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from mkdocs_bibtex.citation import Citation
-
-from .bibliography import BookRegistry
+from .bibliography import Bibliography
 from .glossary_page import safe_markdown
 from .terms import slugify
 
@@ -18,7 +16,7 @@ OTHER_GROUP = "Other works"
 DEFAULT_INTRO = "{count} works. Each entry lists the pages and notes that cite it."
 
 
-def render_bibliography(registry: BookRegistry, groups: dict[str, str], title: str = "Bibliography",
+def render_bibliography(registry: Bibliography, groups: dict[str, str], title: str = "Bibliography",
                         intro: str = DEFAULT_INTRO) -> str:
     """Markdown for the page: one section per group, entries sorted by author, year, title."""
     works = sorted((registry.work(key, groups) for key in registry.keys()), key=lambda w: w.sort_key)
@@ -32,7 +30,7 @@ def render_bibliography(registry: BookRegistry, groups: dict[str, str], title: s
         for work in members:
             out += [
                 f'<div class="bib-entry" id="{html.escape(work.key)}">',
-                f"<p>{registry.reference_text(Citation(key=work.key))}</p>",
+                f"<p>{registry.full_text(work.key)}</p>",
                 CITED_PLACEHOLDER.format(key=html.escape(work.key)),
                 "</div>",
                 "",

@@ -4,7 +4,7 @@
   spans: code blocks and inline code are never searched, and an ``@`` that
   follows a letter (an e-mail address) never starts a citation.
 - ``[see @a; @b, ch. 3]`` keeps its prefix ("see") and locators ("ch. 3"),
-  parsed by mkdocs-bibtex's ``Citation``.
+  read with mkdocs-bibtex's citation grammar (``Citation.parse``).
 - A tree processor appends the "Notes" (one per citation block, numbered in
   reading order) and the page's "References" list. Every work links to
   ``/<bibliography page>#<key>``, which MkDocs resolves and validates.
@@ -20,9 +20,9 @@ from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from mkdocs_bibtex.citation import Citation
+from markdown.util import AtomicString
 
-from .bibliography import BookRegistry, format_note
+from .bibliography import Bibliography, Citation, format_note
 
 # A bracket holding an @ that starts a word: "[@key]", "[see @a; @b, p. 4]".
 CITATION_PATTERN = r"\[((?:[^\[\]\\]|\\.)*?(?<![\w@.])@[A-Za-z0-9_](?:[^\[\]\\]|\\.)*)\]"
@@ -63,10 +63,10 @@ def parse_citation_block(inner: str) -> list[Citation]:
         match = _KEY_AT.search(part)
         if not match:
             return []  # "[see @a; and more]": not a citation block after all
-        found = Citation.from_markdown(part[: match.start()] + "@" + part[match.start() + 1 :])
-        if len(found) != 1:
+        found = Citation.parse(part)
+        if found is None:
             return []
-        citations.append(found[0])
+        citations.append(found)
     return citations
 
 
@@ -91,8 +91,11 @@ class CitationInline(InlineProcessor):
         note = Note(len(page.notes) + 1, m.group(0), citations)
         page.notes.append(note)
         sup = etree.Element("sup", {"id": note.ref_id, "class": "citation"})
+        # Atomic: nothing inline is left to parse in the marker, and each of the other
+        # patterns would otherwise be tried on its number (a third more pattern calls).
+        sup.text = AtomicString("")
         link = etree.SubElement(sup, "a", {"href": f"#{note.id}", "class": "footnote-ref"})
-        link.text = str(note.number)
+        link.text = AtomicString(str(note.number))
         return sup, m.start(0), m.end(0)
 
 
@@ -141,7 +144,7 @@ class CitationNotes(Treeprocessor):
         for key in sorted(page.keys(), key=registry.sort_key):
             li = etree.SubElement(refs, "li", {"id": f"ref-{key}"})
             a = etree.SubElement(li, "a", {"href": f"{bib}#{key}"})
-            a.text = stash(registry.reference_text(Citation(key=key)))
+            a.text = stash(registry.full_text(key))
 
 
 def _hug_note_markers(root: etree.Element) -> None:
@@ -170,7 +173,7 @@ class _Reset(Preprocessor):
 
 
 class CitationExtension(Extension):
-    def __init__(self, registry: BookRegistry, bib_page: str = "/bibliography.md", **kwargs):
+    def __init__(self, registry: Bibliography, bib_page: str = "/bibliography.md", **kwargs):
         super().__init__(**kwargs)
         self.registry = registry
         self.bib_page = bib_page

@@ -58,8 +58,8 @@ class GlossaryLinker(Treeprocessor):
     def _skipped(self, el: etree.Element) -> bool:
         if el.tag in SKIP_TAGS:
             return True
-        classes = set((el.get("class") or "").split())
-        return bool(classes & SKIP_CLASSES)
+        classes = el.get("class")
+        return bool(classes) and not SKIP_CLASSES.isdisjoint(classes.split())
 
     def _walk(self, el: etree.Element) -> None:
         children = list(el)  # before linking: the new links need no second look
@@ -105,13 +105,7 @@ class GlossaryLinker(Treeprocessor):
         else:
             el = etree.Element("span")
         el.set("class", "glossary-term")
-        title = term.short
-        if self.ext.title_is_html:
-            # Material's content.tooltips puts the title into the page as HTML (innerHTML), so
-            # the browser must see it escaped: "<script>" then shows as text and never runs.
-            # Twice, because Python-Markdown writes an entity in an attribute as it is.
-            title = html.escape(html.escape(title, quote=False), quote=False)
-        el.set("title", title)
+        el.set("title", self.ext.title_of(term))
         el.text = surface
         return el
 
@@ -131,6 +125,20 @@ class GlossaryExtension(Extension):
         self.title_is_html = title_is_html  # the theme shows a title attribute as HTML
         self.enabled = True
         self.last_uses = PageUses()
+        self._titles: dict[str, str] = {}
+
+    def title_of(self, term) -> str:
+        """The tooltip, escaped once per term and build rather than once per occurrence."""
+        title = self._titles.get(term.slug)
+        if title is None:
+            title = term.short
+            if self.title_is_html:
+                # Material's content.tooltips puts the title into the page as HTML (innerHTML), so
+                # the browser must see it escaped: "<script>" then shows as text and never runs.
+                # Twice, because Python-Markdown writes an entity in an attribute as it is.
+                title = html.escape(html.escape(title, quote=False), quote=False)
+            self._titles[term.slug] = title
+        return title
 
     def extendMarkdown(self, md):
         md.registerExtension(self)

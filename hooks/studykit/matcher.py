@@ -92,6 +92,8 @@ class TermMatcher:
                 for variant in spelling_variants(form):
                     table.setdefault(_lower_same_length(variant), []).append((term, variant if exact else None))
         self.empty = not table
+        # Text shorter than every form ("." or ", " between two elements) needs no scan.
+        self._shortest = min(map(len, table), default=0)
         self._automaton = ahocorasick.Automaton()
         for key, candidates in table.items():
             # Case-free forms first: they accept any spelling of the key.
@@ -102,7 +104,7 @@ class TermMatcher:
 
     def find(self, text: str) -> list[Match]:
         """Non-overlapping whole-word matches, left to right."""
-        if self.empty or not text:
+        if self.empty or len(text) < self._shortest:
             return []
         found: list[Match] = []
         n = len(text)

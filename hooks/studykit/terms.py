@@ -140,11 +140,20 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _parse_yaml(text: str):
+    """The document's node tree (for line numbers) and its data, from one parse."""
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _load_file(path: Path, shown: str, categories, definition_words) -> Term:
     raw = decode_utf8(path.read_bytes(), shown)  # a BOM from Windows editors is fine
     try:
-        node = yaml.compose(raw, Loader=_LOADER)
-        data = yaml.load(raw, Loader=_LOADER)
+        node, data = _parse_yaml(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark else ""

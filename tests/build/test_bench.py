@@ -21,7 +21,7 @@ from bench.main import make_rows  # noqa: E402
 pytestmark = pytest.mark.slow
 
 # Measured even by `--quick --scales 1`; the others say "not run (...)".
-MEASURED_AT_X1 = ("build_x1", "build_cli_x1", "glossary_find", "glossary_linker", "citations_x1",
+MEASURED_AT_X1 = ("build_x1", "build_cli_x1", "build_cold_x1", "glossary_find", "glossary_linker", "citations_x1",
                   "citations_time_x1", "serve")
 
 

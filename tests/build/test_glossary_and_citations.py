@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from helpers import ROOT
+from helpers import BUILD_ENV, ROOT, build, minibook_copy
 from sitecheck import pages, scan
-from studykit.bibliography import BookRegistry
+from studykit.bibliography import load_bibliography
 from studykit.terms import load_terms
 
 pytestmark = pytest.mark.slow
@@ -80,7 +80,7 @@ def test_used_in_counts_match_the_pages(site, terms):
 
 
 def test_citation_notes_lead_to_entries_and_entries_lead_back(site):
-    registry = BookRegistry(str(ROOT / "bibliography.bib"))
+    registry = load_bibliography(str(ROOT / "bibliography.bib"))
     bib_ids = scan(site / "bibliography.html").ids
     cited = set()
     for page in pages(site):
@@ -107,3 +107,30 @@ def test_each_chapter_ends_with_its_references(site):
 def test_locators_survive(site):
     chapter = (site / "part-one" / "chapter-1.html").read_text(encoding="utf-8")
     assert re.search(r"Sandle, <em>A Short History of Soviet Socialism</em> \(1999\)</a>, ch\. 1", chapter)
+
+
+def test_the_formatted_bibliography_is_kept_until_the_bib_file_changes(tmp_path):
+    book = minibook_copy(tmp_path)
+    env = {**BUILD_ENV, "STUDYKIT_PDF": "0"}
+    cache = book / ".cache" / "bibliography"
+
+    def build_into(name):
+        result = build(book / "mkdocs.yml", tmp_path / name, "--verbose", env=env)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stderr, (tmp_path / name / "sources.html").read_text(encoding="utf-8")
+
+    log, first = build_into("first")
+    assert "sources.bib: 3 entries, 3 formatted" in log
+    [cached] = cache.glob("*.json")
+
+    log, second = build_into("second")
+    assert "sources.bib: 3 entries, all from the cache" in log
+    assert second == first
+
+    bib = book / "sources.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Lamps of the North Quay", "Lamps of the South Quay"),
+                   encoding="utf-8")
+    log, third = build_into("third")
+    assert "sources.bib: 3 entries, 3 formatted" in log
+    assert "Lamps of the South Quay" in third and "North Quay" not in third
+    assert [p.name for p in cache.glob("*.json")] != [cached.name], "the stale result is replaced"

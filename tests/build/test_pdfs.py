@@ -16,7 +16,7 @@ import pypdf
 import pytest
 import yaml
 
-from helpers import BUILD_ENV, FIXTURES, ROOT, build, copy_project
+from helpers import BUILD_ENV, ROOT, build, minibook_copy
 from sitecheck import broken_links
 
 pytestmark = pytest.mark.slow
@@ -194,15 +194,6 @@ def test_every_download_link_on_a_chapter_page_resolves(site):
 
 
 # --------------------------------------------------------------------------- the mini-book
-
-def minibook_copy(tmp_path: Path, cache: Path | None = None, extra: str = "") -> Path:
-    project = copy_project(tmp_path / "book", FIXTURES / "minibook")
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8").replace("../../../", f"{ROOT}/")
-    if cache is not None:
-        config = config.replace(f"cache: {ROOT}/.cache/pdf-minibook", f"cache: {cache}")
-    (project / "mkdocs.yml").write_text(config + extra, encoding="utf-8")
-    return project
-
 
 def test_unchanged_pdfs_come_from_the_cache_and_rendering_is_reproducible(tmp_path):
     project = minibook_copy(tmp_path, cache=tmp_path / "cache")

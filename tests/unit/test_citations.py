@@ -8,8 +8,10 @@ import markdown
 import pytest
 from mkdocs.exceptions import PluginError
 
+from mkdocs_bibtex.citation import Citation as BibtexCitation
+
 from studykit import bibliography
-from studykit.bibliography import BookRegistry, format_note
+from studykit.bibliography import Citation, format_note, load_bibliography
 from studykit.bibliography_page import render_bibliography
 from studykit.citer import CitationExtension, parse_citation_block
 
@@ -48,7 +50,7 @@ BIB = r"""
 def registry(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_text(BIB, encoding="utf-8")
-    return BookRegistry(str(path), display_name="refs.bib")
+    return load_bibliography(str(path), display_name="refs.bib")
 
 
 @pytest.mark.parametrize("inner, expected", [
@@ -71,7 +73,7 @@ def test_note_keeps_prefix_and_locator():
 def test_short_and_full_forms(registry):
     assert registry.short_text("malia1994soviet") == "Malia, <em>The Soviet Tragedy</em> (1994)"
     assert registry.short_text("lenin1902what") == "Lenin, “What Is to Be Done?” (1902)"
-    full = registry.reference_text(parse_citation_block("@lenin1902what")[0])
+    full = registry.full_text("lenin1902what")
     assert full.startswith("V.&nbsp;I. Lenin. What Is to Be Done?")
     assert "volume&nbsp;5" in full and full.endswith("First published 1902.")
 
@@ -80,24 +82,73 @@ def test_latex_accents_and_html_in_fields(registry):
     assert registry.short_text("engels1878anti") == "Engels, <em>Anti-Dühring &lt;b&gt;bold&lt;/b&gt;</em> (1878)"
 
 
-def test_each_entry_is_formatted_once(tmp_path, monkeypatch):
-    monkeypatch.setattr(bibliography, "_last_formatted", None)
+def test_each_entry_is_formatted_once_and_then_read_from_the_cache(tmp_path):
+    path, cache = tmp_path / "refs.bib", tmp_path / "cache"
+    path.write_text(BIB, encoding="utf-8")
+    first = load_bibliography(str(path), cache_dir=str(cache))
+    assert first.formattings == 3 and first.keys() == ["malia1994soviet", "lenin1902what", "engels1878anti"]
+    assert len(list(cache.glob("*.json"))) == 1
+    # An unchanged file (the next `mkdocs build`, or a rebuild under `mkdocs serve`) formats nothing ...
+    again = load_bibliography(str(path), cache_dir=str(cache))
+    assert again.formattings == 0
+    assert again.entries == first.entries and again.lines == first.lines
+    # ... and any edit to the file formats it afresh, keeping only the newest cache file.
+    path.write_text(BIB.replace("Free Press", "The Free Press"), encoding="utf-8")
+    edited = load_bibliography(str(path), cache_dir=str(cache))
+    assert edited.formattings == 3 and "The Free Press" in edited.full_text("malia1994soviet")
+    assert len(list(cache.glob("*.json"))) == 1
+
+
+def test_a_new_formatter_does_not_use_the_old_cache(tmp_path, monkeypatch):
+    path, cache = tmp_path / "refs.bib", tmp_path / "cache"
+    path.write_text(BIB, encoding="utf-8")
+    load_bibliography(str(path), cache_dir=str(cache))
+    monkeypatch.setattr(bibliography, "formatter_fingerprint", lambda: "pybtex 99")
+    assert load_bibliography(str(path), cache_dir=str(cache)).formattings == 3
+
+
+@pytest.mark.parametrize("damage", ["", "{not json", '{"entries": [{"key": "x"}]}', '["a list"]'])
+def test_a_damaged_cache_file_is_formatted_afresh(tmp_path, damage):
+    path, cache = tmp_path / "refs.bib", tmp_path / "cache"
+    path.write_text(BIB, encoding="utf-8")
+    cached = next(iter(_cache_files(path, cache)))
+    cached.write_text(damage, encoding="utf-8")
+    again = load_bibliography(str(path), cache_dir=str(cache))
+    assert again.formattings == 3 and again.short_text("malia1994soviet").startswith("Malia")
+
+
+def test_an_unwritable_cache_still_builds(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_text(BIB, encoding="utf-8")
-    registry = BookRegistry(str(path))
-    for _ in range(5):
-        registry.short_text("malia1994soviet")
-        registry.reference_text(parse_citation_block("@malia1994soviet")[0])
-    assert registry.formattings == 1
-    # A rebuild under `mkdocs serve` with the same .bib formats nothing again ...
-    again = BookRegistry(str(path))
-    assert again.short_text("malia1994soviet") == registry.short_text("malia1994soviet")
-    assert again.formattings == 0
-    # ... and any edit to the file starts afresh.
-    path.write_text(BIB.replace("Free Press", "The Free Press"), encoding="utf-8")
-    edited = BookRegistry(str(path))
-    assert "The Free Press" in edited.reference_text(parse_citation_block("@malia1994soviet")[0])
-    assert edited.formattings == 1
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    assert load_bibliography(str(path), cache_dir=str(blocker)).formattings == 3
+    assert blocker.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_a_broken_file_is_never_cached(tmp_path):
+    path, cache = tmp_path / "bad.bib", tmp_path / "cache"
+    path.write_text("@book{broken,\n  title = {Unclosed,\n  year = 1999\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(PluginError, match=r"bad\.bib, line 1: malformed BibTeX"):
+            load_bibliography(str(path), display_name="bad.bib", cache_dir=str(cache))
+    assert not list(cache.glob("*.json"))
+
+
+def _cache_files(path, cache):
+    load_bibliography(str(path), cache_dir=str(cache))
+    return cache.glob("*.json")
+
+
+@pytest.mark.parametrize("part", [
+    "@malia1994soviet", "see @malia1994soviet", "@malia1994soviet, p. 12", "cf. @a-b_c, pp. 3--4 ",
+    "see also @x, ch. 3, n. 2", "mail keeper@example.org", "no citation", "@", "see @", "  @key ,p.1",
+])
+def test_citation_grammar_is_mkdocs_bibtex(part):
+    theirs = BibtexCitation.from_markdown(part)
+    ours = Citation.parse(part)
+    assert ([(c.key, c.prefix, c.suffix) for c in theirs]
+            == ([(ours.key, ours.prefix, ours.suffix)] if ours else []))
 
 
 def render(registry, text):
@@ -162,14 +213,14 @@ def test_malformed_bibtex_names_the_line(tmp_path):
     path = tmp_path / "bad.bib"
     path.write_text("@book{ok,\n  title = {Fine},\n  year = {1999}\n}\n\n@book{broken,\n  title = {Unclosed,\n  year = 1999\n", encoding="utf-8")
     with pytest.raises(PluginError, match=r"bad\.bib, line \d+: malformed BibTeX"):
-        BookRegistry(str(path), display_name="bad.bib")
+        load_bibliography(str(path), display_name="bad.bib")
 
 
 def test_duplicate_key_names_the_line(tmp_path):
     path = tmp_path / "dup.bib"
     path.write_text("@book{a,\n  title = {One},\n  year = {1}\n}\n@book{a,\n  title = {Two},\n  year = {2}\n}\n", encoding="utf-8")
     with pytest.raises(PluginError, match=r"dup\.bib, line 5: duplicate key 'a', first defined on line 1"):
-        BookRegistry(str(path), display_name="dup.bib")
+        load_bibliography(str(path), display_name="dup.bib")
 
 
 def test_bibliography_page_groups_and_sorts(registry):

@@ -11,7 +11,7 @@ import markdown
 import pytest
 from mkdocs.exceptions import PluginError
 
-from studykit.bibliography import BookRegistry
+from studykit.bibliography import load_bibliography
 from studykit.linker import GlossaryExtension
 from studykit.matcher import TermMatcher
 from studykit.options import Option, config_line, display_path, read_options
@@ -174,7 +174,7 @@ class _Title(HTMLParser):
 def registry(tmp_path, text):
     path = tmp_path / "refs.bib"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return BookRegistry(str(path), display_name="refs.bib")
+    return load_bibliography(str(path), display_name="refs.bib")
 
 
 UNCLOSED = """\
