@@ -23,6 +23,7 @@ from __future__ import annotations
 import statistics
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .corpus import Corpus
 from .runner import Run, base_env, run_worker
@@ -33,11 +34,25 @@ def median(values):
 
 
 @dataclass
+class Output:
+    """What a build wrote: the HTML pages and the search index, in bytes."""
+
+    html: int
+    search_index: int
+
+    @classmethod
+    def of(cls, site: Path) -> "Output":
+        index = site / "search" / "search_index.json"
+        return cls(sum(p.stat().st_size for p in site.rglob("*.html")), index.stat().st_size if index.exists() else 0)
+
+
+@dataclass
 class BuildComparison:
     scale: int
     pages: int
     hooks: list[Run] = field(default_factory=list)
     bare: list[Run] = field(default_factory=list)
+    output: dict[str, Output] = field(default_factory=dict)  # side -> what its last build wrote
 
     def times(self, side: str, key: str) -> list[float]:
         runs = getattr(self, side)
@@ -84,6 +99,8 @@ def compare_builds(corpus: Corpus, repeats: int, warmup: bool = False, cold_cach
             if side == "hooks" and cold_cache:
                 clear_bibliography_cache(corpus)
             getattr(result, side).append(run_worker(["build", str(config)], corpus.root, env))
+    for side, site in (("hooks", "site-hooks"), ("bare", "site-bare")):  # corpus.py's site_dir values
+        result.output[side] = Output.of(corpus.root / site)
     if cold_cache:
         clear_bibliography_cache(corpus)
     return result
