@@ -12,7 +12,7 @@ TOOLS = [
     ("Material for MkDocs", "mkdocs-material"),
     ("mkdocs-bibtex", "mkdocs-bibtex"),
     ("pybtex", "pybtex"),
-    ("pyahocorasick", "pyahocorasick"),
+    ("ahocorasick-rs", "ahocorasick-rs"),
     ("Python-Markdown", "Markdown"),
     ("WeasyPrint", "weasyprint"),
 ]

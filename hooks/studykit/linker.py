@@ -62,50 +62,57 @@ class GlossaryLinker(Treeprocessor):
         return bool(classes) and not SKIP_CLASSES.isdisjoint(classes.split())
 
     def _walk(self, el: etree.Element) -> None:
+        # The hot loop of the glossary: it visits every text node of every page,
+        # so the no-match case stays inline (one find call, no helper call).
+        find = self.ext.matcher.find
         children = list(el)  # before linking: the new links need no second look
         added = 0  # links inserted into el so far: child i now sits at i + added
-        if el.text:
-            el.text, added = self._link_into(el, 0, el.text)
+        text = el.text
+        if text:
+            matches = find(text)
+            if matches:
+                el.text = self._link_into(el, 0, text, matches)
+                added = len(matches)
         for i, child in enumerate(children):
             if child.tag in HEADINGS:
                 self.seen_in_section = set()
-            if not self._skipped(child):
+            elif (child.text or len(child)) and not self._skipped(child):
                 self._walk(child)
-            if child.tail:
-                child.tail, count = self._link_into(el, i + added + 1, child.tail)
-                added += count
+            tail = child.tail
+            if tail:
+                matches = find(tail)
+                if matches:
+                    child.tail = self._link_into(el, i + added + 1, tail, matches)
+                    added += len(matches)
 
-    def _link_into(self, parent: etree.Element, index: int, text: str) -> tuple[str, int]:
-        """Replace matches in ``text`` (which sits before child ``index``) by elements.
+    def _link_into(self, parent: etree.Element, index: int, text: str, matches: list) -> str:
+        """Replace ``matches`` in ``text`` (which sits before child ``index``) by elements.
 
-        Returns the text that stays in place, and how many elements were
-        inserted; the new elements carry the rest of the text in their tails.
+        Returns the text that stays in place; the new elements carry the rest
+        of the text in their tails.
         """
-        matches = self.ext.matcher.find(text)
-        if not matches:
-            return text, 0
-        head = text[: matches[0].start]
         for i, m in enumerate(matches):
             el = self._element_for(m.term, text[m.start : m.end])
             stop = matches[i + 1].start if i + 1 < len(matches) else len(text)
             el.tail = text[m.end : stop]
             parent.insert(index + i, el)
-        return head, len(matches)
+        return text[: matches[0].start]
 
     def _element_for(self, term, surface: str) -> etree.Element:
-        use = self.uses.terms.setdefault(term.slug, Use())
+        slug = term.slug
+        use = self.uses.terms.get(slug)
+        if use is None:
+            use = self.uses.terms[slug] = Use()
         use.count += 1
-        link = self.ext.mode == "all" or term.slug not in self.seen_in_section
-        self.seen_in_section.add(term.slug)
-        if link:
-            el = etree.Element("a", {"href": f"{self.ext.page_path}#{term.slug}"})
+        seen = self.seen_in_section
+        if self.ext.mode == "all" or slug not in seen:
+            seen.add(slug)
+            el = etree.Element("a", self.ext.attributes(term, link=True))
             if not use.anchor:
-                use.anchor = f"{self.ext.id_prefix}{term.slug}"
+                use.anchor = f"{self.ext.id_prefix}{slug}"
                 el.set("id", use.anchor)
         else:
-            el = etree.Element("span")
-        el.set("class", "glossary-term")
-        el.set("title", self.ext.title_of(term))
+            el = etree.Element("span", self.ext.attributes(term, link=False))
         el.text = surface
         return el
 
@@ -125,20 +132,24 @@ class GlossaryExtension(Extension):
         self.title_is_html = title_is_html  # the theme shows a title attribute as HTML
         self.enabled = True
         self.last_uses = PageUses()
-        self._titles: dict[str, str] = {}
+        self._attributes: dict[tuple[str, bool], dict[str, str]] = {}
 
-    def title_of(self, term) -> str:
-        """The tooltip, escaped once per term and build rather than once per occurrence."""
-        title = self._titles.get(term.slug)
-        if title is None:
+    def attributes(self, term, link: bool) -> dict[str, str]:
+        """A term's link (or span) attributes, made once per term and build: ElementTree copies them."""
+        key = (term.slug, link)
+        attrib = self._attributes.get(key)
+        if attrib is None:
             title = term.short
             if self.title_is_html:
                 # Material's content.tooltips puts the title into the page as HTML (innerHTML), so
                 # the browser must see it escaped: "<script>" then shows as text and never runs.
                 # Twice, because Python-Markdown writes an entity in an attribute as it is.
                 title = html.escape(html.escape(title, quote=False), quote=False)
-            self._titles[term.slug] = title
-        return title
+            attrib = {"class": "glossary-term", "title": title}
+            if link:
+                attrib["href"] = f"{self.page_path}#{term.slug}"
+            self._attributes[key] = attrib
+        return attrib
 
     def extendMarkdown(self, md):
         md.registerExtension(self)

@@ -56,7 +56,7 @@ def test_quick_bench_prints_every_row(tmp_path):
         assert line in text
     for heading in ("## Machine", "## Tools", "## Results", "## Details"):
         assert heading in text
-    for tool in ("Python", "MkDocs", "Material for MkDocs", "mkdocs-bibtex", "pybtex", "pyahocorasick",
+    for tool in ("Python", "MkDocs", "Material for MkDocs", "mkdocs-bibtex", "pybtex", "ahocorasick-rs",
                  "WeasyPrint"):
         assert f"**{tool}:**" in text
     assert (real.read_bytes() if real.exists() else None) == before, "--output must leave BENCHMARKS.md alone"
