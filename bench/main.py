@@ -25,7 +25,7 @@ from .report import NOT_RUN, Row, key_value, ratio, seconds, table
 from .serve import ServeResult, measure_serve
 
 DEFAULT_SCALES = (1, 10, 50)
-DEFAULT_REPEATS = {1: 5, 10: 3, 50: 1}
+DEFAULT_REPEATS = {1: 7, 10: 5, 50: 2}
 MEASUREMENTS = ("builds", "glossary", "citations", "pdf", "serve")
 
 BUILD_TARGET = 1.15
