@@ -62,6 +62,10 @@ class BuildComparison:
         """Median hooks time over median bare time (key: 'build_s' or 'wall')."""
         return median(self.times("hooks", key)) / median(self.times("bare", key))
 
+    def fastest_ratio(self, key: str) -> float:
+        """Fastest hooks run over fastest bare run: the estimate least touched by a slow spell of the machine."""
+        return min(self.times("hooks", key)) / min(self.times("bare", key))
+
     def paired_ratio(self, key: str) -> float:
         return median([h / b for h, b in zip(self.times("hooks", key), self.times("bare", key))])
 
