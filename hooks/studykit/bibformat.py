@@ -5,10 +5,11 @@ mkdocs-bibtex, which pulls in requests) and formatting every entry cost about
 a third of a second for a hundred entries, so it runs only when the cached
 result is missing or stale.
 
-``BookRegistry`` subclasses mkdocs-bibtex's ``SimpleRegistry`` to fix the two
-problems measured with it: it keeps prefixes and locators, which the plain
-registry drops ("Affixes not supported in simple mode"), and it formats each
-entry once instead of once per page.
+``BookRegistry`` subclasses mkdocs-bibtex's ``SimpleRegistry`` for its
+parsing of the .bib file and its pybtex style, and formats each entry once
+(the plain registry formats every key again on every page). Prefixes and
+locators ("see", "p. 12"), which the plain registry drops, never reach it:
+the citation extension keeps them in the note around the short form.
 
 Formatting goes to HTML through pybtex's HTML backend, which escapes field
 text, so no markup from the .bib file reaches a page; LaTeX accents
@@ -61,7 +62,7 @@ def format_bibliography(path: str, text: str, shown: str) -> list[Entry]:
 
 
 class BookRegistry(SimpleRegistry):
-    """mkdocs-bibtex's simple registry with affixes kept and one formatting per entry."""
+    """mkdocs-bibtex's simple registry, formatting each entry once into an ``Entry``."""
 
     def __init__(self, bib_file: str, text: str, display_name: str | None = None):
         self.display_name = display_name or os.path.basename(bib_file)
@@ -75,13 +76,6 @@ class BookRegistry(SimpleRegistry):
             raise PluginError(f"{self.display_name}: {_one_line(exc)}") from None
         self.style = _Style()
         self.backend = _Backend()
-
-    def validate_citation_blocks(self, citation_blocks) -> None:
-        """Affixes are supported here; unknown keys are reported by the citations hook."""
-
-    def reference_text(self, citation) -> str:
-        """mkdocs-bibtex's interface: the full reference of ``citation.key`` as HTML."""
-        return self._format_full(citation.key)
 
     def entry(self, key: str) -> Entry:
         entry = self.bib_data.entries[key]

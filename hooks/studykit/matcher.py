@@ -110,9 +110,7 @@ class TermMatcher:
         found: list[Match] = []
         n = len(text)
         candidates_of = self._candidates
-        lowered = text.lower()
-        if len(lowered) != n:
-            lowered = _lower_same_length(text)
+        lowered = _lower_same_length(text)
         for index, start, end in self._automaton.find_matches_as_indexes(lowered, overlapping=True):
             if start > 0:
                 before = text[start - 1]
