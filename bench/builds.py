@@ -69,6 +69,13 @@ class BuildComparison:
     def paired_ratio(self, key: str) -> float:
         return median([h / b for h, b in zip(self.times("hooks", key), self.times("bare", key))])
 
+    def phase(self, side: str, name: str) -> float:
+        """Median seconds of one build phase ('markdown', 'search', or 'rest': the build's other work)."""
+        runs = getattr(self, side)
+        if name == "rest":
+            return median([r["build_s"] - sum(r["phases_s"].values()) for r in runs])
+        return median([r["phases_s"][name] for r in runs])
+
     def warnings(self) -> int:
         return max((r["warnings"] for r in self.hooks), default=0)
 

@@ -231,6 +231,28 @@ class Bench:
                 self.notes.append(f"The x{scale} build with our hooks logged {c.warnings()} warning(s), e.g.: "
                                   f"{samples}")
         self.details.append("\n".join(lines))
+        self.details.append(self._phases_table(rows))
+
+    def _phases_table(self, rows) -> str:
+        lines = ["### Where the build time goes", "",
+                 "The in-process build of each side split into phases (medians of the same runs): *Markdown → "
+                 "HTML* is every page's conversion (`Page.render`: Python-Markdown with the site's extensions, "
+                 "our glossary linker and citation notes included); *search* is Material's search plugin "
+                 "(it parses each page's HTML for the index, and writes the index); *the rest* is loading "
+                 "mkdocs.yml, the other plugin and hook events (our glossary's backlinks, bibliography page), "
+                 "the theme's templates and writing files. Each cell: hooks / bare (hooks − bare; that "
+                 "difference's share of the whole gap).", "",
+                 "| scale | whole build | Markdown → HTML | search | the rest |", "|---|---|---|---|---|"]
+        for label, _, c in rows:
+            gap = median(c.times("hooks", "build_s")) - median(c.times("bare", "build_s"))
+            cells = [f"{seconds(median(c.times('hooks', 'build_s')))} / {seconds(median(c.times('bare', 'build_s')))} "
+                     f"({_signed(gap)})"]
+            for name in ("markdown", "search", "rest"):
+                hooks, bare = c.phase("hooks", name), c.phase("bare", name)
+                share = f"; {(hooks - bare) / gap:.0%}" if gap > 0 else ""
+                cells.append(f"{seconds(hooks)} / {seconds(bare)} ({_signed(hooks - bare)}{share})")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        return "\n".join(lines)
 
     def glossary(self) -> None:
         scales = [s for s in (1, 10) if s in self.args.scales] or [min(self.args.scales)]
@@ -315,13 +337,17 @@ class Bench:
         extra = median(c.times("hooks", "build_s")) - median(c.times("bare", "build_s"))
         ours = r.section("citations") + r.section("glossary")
         hooks, bare = c.output["hooks"], c.output["bare"]
+        markdown = c.phase("hooks", "markdown") - c.phase("bare", "markdown")
+        search = c.phase("hooks", "search") - c.phase("bare", "search")
         self.notes.append(
             f"Where the time goes at x{scale}: a build with our hooks takes {seconds(extra)} more than bare "
             f"Material's. The glossary and citation code itself (timed in the citations builds) accounts for "
-            f"{seconds(ours)} of that ({ours / extra:.0%}). The rest is mostly MkDocs and Material processing what the "
-            f"hooks add: {_mb(hooks.html)} of HTML instead of {_mb(bare.html)} "
-            f"(+{hooks.html / bare.html - 1:.0%}: notes and reference lists, term links with their tooltips, the "
-            f"generated glossary, bibliography and downloads pages) and a search index of "
+            f"{seconds(ours)} of that ({ours / extra:.0%}). By phase, Markdown → HTML takes {_signed(markdown)} "
+            f"({markdown / extra:.0%} of the gap; our code runs partly inside it) and Material's search plugin "
+            f"{_signed(search)} ({search / extra:.0%}): it parses every page's HTML, and ours holds more "
+            f"elements (term links, note markers, notes and reference lists) and the generated glossary, "
+            f"bibliography and downloads pages. Output: {_mb(hooks.html)} of HTML instead of {_mb(bare.html)} "
+            f"(+{hooks.html / bare.html - 1:.0%}) and a search index of "
             f"{_mb(hooks.search_index)} instead of {_mb(bare.search_index)}.")
 
     def pdf(self) -> None:
@@ -440,6 +466,10 @@ class Bench:
 
 def _mb(n: int) -> str:
     return f"{n / 1e6:.2f} MB"
+
+
+def _signed(x: float) -> str:
+    return ("+" if x >= 0 else "−") + seconds(abs(x))
 
 
 def _runs(n: int) -> str:

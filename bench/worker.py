@@ -7,7 +7,10 @@
 ``build`` does what ``mkdocs build`` does (load the config, startup event,
 build, shutdown event) and reports the time from loading the config to the end
 of the shutdown event, this process's peak memory, and the warnings logged.
-``--instrument`` also times our hooks' machinery (glossary, citations, PDFs)
+Every build also times, on either side, MkDocs turning Markdown into HTML
+(``Page.render``, our Markdown extensions included) and Material's search
+plugin indexing each page and writing the index: the phases where the
+hooks' added output costs time. ``--instrument`` also times our hooks' machinery (glossary, citations, PDFs)
 and counts bibliography entry formattings (0 when the bibliography cache is warm); ``--pdf-jobs`` saves the print
 documents the PDF hook renders, for ``render``.
 
@@ -167,8 +170,21 @@ def _wrap_hook_events(cfg, sections: dict[str, Section]) -> dict[str, types.Modu
     return modules
 
 
+def _time_phases(cfg, phases: dict[str, Section]) -> None:
+    """Time Markdown conversion (every page's ``render``) and the search plugin's events."""
+    from mkdocs.structure.pages import Page
+
+    Page.render = phases["markdown"].wrap(Page.render)
+    search = [plugin for name, plugin in cfg.plugins.items() if name.split("/")[-1] == "search"]
+    for methods in cfg.plugins.events.values():
+        for i, method in enumerate(methods):
+            if any(getattr(method, "__self__", None) is plugin for plugin in search):
+                methods[i] = phases["search"].wrap(method)
+
+
 def build(args) -> None:
     sections = {name: Section() for name in ("glossary", "citations", "pdf", "pdf_render")}
+    phases = {name: Section() for name in ("markdown", "search")}
     misses = Section()
     if args.instrument or args.pdf_jobs:
         _instrument(sections, misses, args.pdf_jobs)
@@ -187,6 +203,7 @@ def build(args) -> None:
     cpu1 = _cpu()
     cfg = load_config(config_file=args.config)
     modules = _wrap_hook_events(cfg, sections) if args.instrument else {}
+    _time_phases(cfg, phases)
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(cfg)
@@ -204,6 +221,7 @@ def build(args) -> None:
         "warnings": counter.count,
         "warning_samples": counter.samples,
         "hook_infos": infos.messages,
+        "phases_s": {name: s.seconds for name, s in phases.items()},
     }
     if args.instrument:
         result["sections_s"] = {name: s.seconds for name, s in sections.items()}

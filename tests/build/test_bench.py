@@ -54,7 +54,7 @@ def test_quick_bench_prints_every_row(tmp_path):
     text = report.read_text(encoding="utf-8")
     for line in lines:
         assert line in text
-    for heading in ("## Machine", "## Tools", "## Results", "## Details"):
+    for heading in ("## Machine", "## Tools", "## Results", "## Details", "### Where the build time goes"):
         assert heading in text
     for tool in ("Python", "MkDocs", "Material for MkDocs", "mkdocs-bibtex", "pybtex", "ahocorasick-rs",
                  "WeasyPrint"):
