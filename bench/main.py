@@ -249,7 +249,7 @@ class Bench:
                      f"({_signed(gap)})"]
             for name in ("markdown", "search", "rest"):
                 hooks, bare = c.phase("hooks", name), c.phase("bare", name)
-                share = f"; {(hooks - bare) / gap:.0%}" if gap > 0 else ""
+                share = f"; {(hooks - bare) / gap:.0%}".replace("-", "−") if gap > 0 else ""
                 cells.append(f"{seconds(hooks)} / {seconds(bare)} ({_signed(hooks - bare)}{share})")
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
         return "\n".join(lines)
