@@ -104,3 +104,16 @@ def on_env(env, config, files):
         content = content.replace(USES_PLACEHOLDER.format(slug=term.slug), render_uses(rows))
     glossary.content = content
     return env
+
+
+# -- read by other hooks (the PDF hook's "Terms in this chapter" appendix) ----------
+
+
+def loaded_terms() -> list[Term]:
+    """This build's terms, as on_config loaded and validated them."""
+    return list(_state.terms)
+
+
+def page_path() -> str | None:
+    """Where the generated glossary page sits inside docs/ (None before on_config)."""
+    return _state.options.get("page")

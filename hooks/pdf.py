@@ -226,8 +226,8 @@ def _glossary_hook(config) -> types.ModuleType | None:
     """The glossary hook (hooks/glossary.py beside this file), if the site uses it.
 
     The "Terms in this chapter" appendix reuses the terms the glossary hook has
-    already loaded and validated (its ``_state``, read at on_env time because
-    it is replaced on every on_config) rather than calling
+    already loaded and validated (its ``loaded_terms()``, called at on_env time
+    because they are reloaded on every on_config) rather than calling
     ``studykit.terms.load_terms`` again: no second parse of every YAML file, no
     copy of the glossary's option schema here, and slugs that always agree with
     the links it wrote. A site without the glossary hook still gets an appendix
@@ -241,13 +241,12 @@ def _glossary_hook(config) -> types.ModuleType | None:
 
 
 def _terms() -> dict[str, TermInfo]:
-    state = getattr(_state.glossary, "_state", None)
-    return {t.slug: TermInfo(t.slug, t.term, t.cyrillic, t.short) for t in getattr(state, "terms", [])}
+    terms = _state.glossary.loaded_terms() if _state.glossary else []
+    return {t.slug: TermInfo(t.slug, t.term, t.cyrillic, t.short) for t in terms}
 
 
 def _glossary_page(files):
-    state = getattr(_state.glossary, "_state", None)
-    path = getattr(state, "options", {}).get("page")
+    path = _state.glossary.page_path() if _state.glossary else None
     file = files.get_file_from_path(path) if path else None
     return file.page if file is not None else None
 
