@@ -92,8 +92,12 @@ class BookRegistry(SimpleRegistry):
             # leave out when unsure of them; never invent one to please it.
             formatted = self._format_sparse(entry)
         formatted = " ".join(formatted.split())
+        note = _field_text(entry, "note", self.backend)
+        if note and note not in formatted:  # the plain style has no note in an @incollection
+            formatted += " " + (note if note.endswith((".", "?", "!")) else note + ".")
         original = _field_text(entry, "origdate", self.backend)
-        if original and original != _field_text(entry, "year", self.backend) and original not in formatted:
+        # Unless the note already tells the story ("written 1844; first published 1932").
+        if original and original != _field_text(entry, "year", self.backend) and "first published" not in formatted.lower():
             formatted += f" First published {original}."
         return formatted
 

@@ -34,6 +34,7 @@ BIB = r"""
   address = {Moscow},
   year = {1961},
   origdate = {1902},
+  note = {Written 1901--1902},
   keywords = {primary}
 }
 
@@ -76,6 +77,11 @@ def test_short_and_full_forms(registry):
     full = registry.full_text("lenin1902what")
     assert full.startswith("V.&nbsp;I. Lenin. What Is to Be Done?")
     assert "volume&nbsp;5" in full and full.endswith("First published 1902.")
+
+
+def test_a_note_is_kept_in_every_entry_type(registry):
+    # pybtex's plain style drops the note of an @incollection; the reader still needs it.
+    assert registry.full_text("lenin1902what").endswith("Moscow, 1961. Written 1901–1902. First published 1902.")
 
 
 def test_latex_accents_and_html_in_fields(registry):
