@@ -9,10 +9,11 @@ build, shutdown event) and reports the time from loading the config to the end
 of the shutdown event, this process's peak memory, and the warnings logged.
 Every build also times, on either side, MkDocs turning Markdown into HTML
 (``Page.render``, our Markdown extensions included) and Material's search
-plugin indexing each page and writing the index: the phases where the
-hooks' added output costs time. ``--instrument`` also times our hooks' machinery (glossary, citations, PDFs)
-and counts bibliography entry formattings (0 when the bibliography cache is warm); ``--pdf-jobs`` saves the print
-documents the PDF hook renders, for ``render``.
+plugin indexing each page and writing the index: the phases where the hooks'
+added output costs time. ``--instrument`` also times our hooks' machinery
+(glossary, citations, PDFs) and counts bibliography entry formattings (0 when
+the bibliography cache is warm); ``--pdf-jobs`` saves the print documents the
+PDF hook renders, for ``render``.
 
 ``bibliography`` runs the citations hook's ``on_config``, which fills the
 bibliography cache, and reports how many entries it formatted.

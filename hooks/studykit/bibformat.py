@@ -92,7 +92,7 @@ class BookRegistry(SimpleRegistry):
             # leave out when unsure of them; never invent one to please it.
             formatted = self._format_sparse(entry)
         formatted = " ".join(formatted.split())
-        note = _field_text(entry, "note", self.backend)
+        note = " ".join(_field_text(entry, "note", self.backend).split())
         if note and note not in formatted:  # the plain style has no note in an @incollection
             formatted += " " + (note if note.endswith((".", "?", "!")) else note + ".")
         original = _field_text(entry, "origdate", self.backend)
