@@ -9,19 +9,24 @@ pages left out, as the hook does) goes
   mkdocs.yml; the linker's tree processor is timed inside the conversion, and
   the same conversion without the extension gives its share.
 
-Throughput is Markdown bytes (UTF-8, 1 MB = 10^6 bytes) over seconds.
+Throughput is Markdown bytes (UTF-8, 1 MB = 10^6 bytes) over seconds. The
+corpora (x1 and x10) take turns in every round, so their ratio is measured
+side by side, in a fresh process (``bench.worker glossary``) like every build:
+the bench's own heap must not weigh on the collector while the linker runs.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .corpus import HOOKS_DIR, Corpus
+from .runner import base_env, run_worker
 
 
 @dataclass
@@ -74,47 +79,75 @@ def _texts(corpus: Corpus) -> list[str]:
     return texts
 
 
-def measure_glossary(corpus: Corpus, repeats: int) -> GlossaryResult:
-    import markdown
+class _GlossaryRun:
+    """One corpus set up for timing: its texts, the two Markdown instances and the timed linker."""
 
-    ext, names, configs = _glossary_extension(corpus.config)
-    texts = _texts(corpus)
-    result = GlossaryResult(corpus.scale, sum(len(t.encode("utf-8")) for t in texts) / 1e6, len(texts))
-    matcher = ext.matcher
-    plain = markdown.Markdown(extensions=names, extension_configs=configs)
-    linked = markdown.Markdown(extensions=[*names, ext], extension_configs=configs)
-    linker = linked.treeprocessors["glossary"]
-    original_run = linker.run
-    spent = [0.0]
+    def __init__(self, corpus: Corpus):
+        import markdown
 
-    def timed_run(root):
+        self.ext, names, configs = _glossary_extension(corpus.config)
+        self.texts = _texts(corpus)
+        self.result = GlossaryResult(corpus.scale, sum(len(t.encode("utf-8")) for t in self.texts) / 1e6,
+                                     len(self.texts))
+        self.plain = markdown.Markdown(extensions=names, extension_configs=configs)
+        self.linked = markdown.Markdown(extensions=[*names, self.ext], extension_configs=configs)
+        linker = self.linked.treeprocessors["glossary"]
+        original_run = linker.run
+        self.spent = 0.0
+
+        def timed_run(root):
+            start = time.perf_counter()
+            try:
+                return original_run(root)
+            finally:
+                self.spent += time.perf_counter() - start
+
+        linker.run = timed_run
+        for text in self.texts:  # warm-up: imports, compiled patterns, caches
+            self.ext.matcher.find(text)
+        self._convert(self.plain)
+        self._convert(self.linked)
+
+    def _convert(self, md) -> float:
         start = time.perf_counter()
-        try:
-            return original_run(root)
-        finally:
-            spent[0] += time.perf_counter() - start
-
-    linker.run = timed_run
-
-    def convert(md):
-        start = time.perf_counter()
-        for text in texts:
+        for text in self.texts:
             md.reset()
-            ext.enabled = True
+            self.ext.enabled = True
             md.convert(text)
         return time.perf_counter() - start
 
-    for text in texts:  # warm-up: imports, compiled patterns, caches
-        matcher.find(text)
-    convert(plain)
-    convert(linked)
-    for _ in range(repeats):
+    def once(self) -> None:
+        result, find = self.result, self.ext.matcher.find
         start = time.perf_counter()
-        found = [matcher.find(text) for text in texts]
+        found = [find(text) for text in self.texts]
         result.find_s.append(time.perf_counter() - start)
         result.matches = sum(len(f) for f in found)
-        result.convert_without_s.append(convert(plain))
-        spent[0] = 0.0
-        result.convert_with_s.append(convert(linked))
-        result.linker_s.append(spent[0])
-    return result
+        result.convert_without_s.append(self._convert(self.plain))
+        self.spent = 0.0
+        result.convert_with_s.append(self._convert(self.linked))
+        result.linker_s.append(self.spent)
+
+
+def measure_glossary(corpora: list[Corpus], repeats: int) -> dict[int, GlossaryResult]:
+    """Every corpus measured ``repeats`` times, the corpora taking turns in each round.
+
+    Taking turns keeps the x10 ÷ x1 ratios honest on a machine whose speed
+    drifts for minutes at a time: a slow spell slows both sides alike.
+    """
+    runs = [_GlossaryRun(corpus) for corpus in corpora]
+    for _ in range(repeats):
+        for run in runs:
+            run.once()
+    return {run.result.scale: run.result for run in runs}
+
+
+def measure_glossary_in_worker(corpora: list[Corpus], repeats: int, scratch: Path) -> dict[int, GlossaryResult]:
+    """``measure_glossary`` in a fresh process; ``scratch`` holds the hand-over file."""
+    handover = scratch / "glossary-corpora.pickle"
+    handover.write_bytes(pickle.dumps(corpora))
+    run = run_worker(["glossary", str(handover), str(repeats)], scratch, base_env())
+    return {r["scale"]: GlossaryResult(**r) for r in run["results"]}
+
+
+def results_as_json(results: dict[int, GlossaryResult]) -> list[dict]:
+    return [asdict(r) for r in results.values()]

@@ -3,6 +3,7 @@
     python -m bench.worker build CONFIG [--instrument] [--pdf-jobs FILE]
     python -m bench.worker bibliography CONFIG
     python -m bench.worker render JOBS CACHE_DIR WORKERS
+    python -m bench.worker glossary CORPORA REPEATS
 
 ``build`` does what ``mkdocs build`` does (load the config, startup event,
 build, shutdown event) and reports the time from loading the config to the end
@@ -20,6 +21,8 @@ bibliography cache, and reports how many entries it formatted.
 
 ``render`` renders saved print documents with the PDF hook's ``render_all``
 into CACHE_DIR with WORKERS processes and reports the time.
+
+``glossary`` runs ``bench.glossary.measure_glossary`` on the pickled corpora.
 """
 
 from __future__ import annotations
@@ -262,6 +265,14 @@ def render(args) -> None:
           "pages": sum(r.pages for r in results)})
 
 
+def glossary(args) -> None:
+    from bench.glossary import measure_glossary, results_as_json
+
+    with open(args.corpora, "rb") as fh:
+        corpora = pickle.load(fh)
+    emit({"results": results_as_json(measure_glossary(corpora, args.repeats))})
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.worker")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -275,8 +286,11 @@ def main(argv=None) -> None:
     r.add_argument("jobs")
     r.add_argument("cache_dir")
     r.add_argument("workers", type=int)
+    g = sub.add_parser("glossary")
+    g.add_argument("corpora")
+    g.add_argument("repeats", type=int)
     args = parser.parse_args(argv)
-    {"build": build, "bibliography": bibliography, "render": render}[args.command](args)
+    {"build": build, "bibliography": bibliography, "render": render, "glossary": glossary}[args.command](args)
 
 
 if __name__ == "__main__":
