@@ -69,6 +69,10 @@ class BuildComparison:
     def paired_ratio(self, key: str) -> float:
         return median([h / b for h, b in zip(self.times("hooks", key), self.times("bare", key))])
 
+    def gap(self) -> float:
+        """Median hooks build minus median bare build, in seconds (in-process)."""
+        return median(self.times("hooks", "build_s")) - median(self.times("bare", "build_s"))
+
     def phase(self, side: str, name: str) -> float:
         """Median seconds of one build phase ('markdown', 'search', or 'rest': the build's other work)."""
         runs = getattr(self, side)

@@ -11,8 +11,7 @@ pages left out, as the hook does) goes
 
 Throughput is Markdown bytes (UTF-8, 1 MB = 10^6 bytes) over seconds. The
 corpora (x1 and x10) take turns in every round, so their ratio is measured
-side by side, in a fresh process (``bench.worker glossary``) like every build:
-the bench's own heap must not weigh on the collector while the linker runs.
+side by side, in a fresh process (``bench.worker glossary``) like every build.
 """
 
 from __future__ import annotations

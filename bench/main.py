@@ -244,7 +244,7 @@ class Bench:
                  "difference's share of the whole gap).", "",
                  "| scale | whole build | Markdown → HTML | search | the rest |", "|---|---|---|---|---|"]
         for label, _, c in rows:
-            gap = median(c.times("hooks", "build_s")) - median(c.times("bare", "build_s"))
+            gap = c.gap()
             cells = [f"{seconds(median(c.times('hooks', 'build_s')))} / {seconds(median(c.times('bare', 'build_s')))} "
                      f"({_signed(gap)})"]
             for name in ("markdown", "search", "rest"):
@@ -334,7 +334,7 @@ class Bench:
         c = self.comparisons.get(scale)
         if c is None:
             return
-        extra = median(c.times("hooks", "build_s")) - median(c.times("bare", "build_s"))
+        extra = c.gap()
         ours = r.section("citations") + r.section("glossary")
         hooks, bare = c.output["hooks"], c.output["bare"]
         markdown = c.phase("hooks", "markdown") - c.phase("bare", "markdown")
